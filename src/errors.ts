@@ -1,0 +1,76 @@
+/**
+ * The one error type costmap throws, with stable `code` strings.
+ * @module
+ */
+
+/**
+ * Stable error codes. Treat them as public API: codes are added, never renamed.
+ *
+ * @example
+ * ```ts
+ * if (isCostMapError(e) && e.code === 'MODEL_NOT_MAPPED') return undefined
+ * ```
+ */
+export type CostMapErrorCode =
+  | 'MODEL_NOT_MAPPED'
+  | 'INVALID_USAGE'
+  | 'INVALID_ARGUMENT'
+  | 'FETCH_FAILED'
+  | 'HTTP_STATUS'
+  | 'NOT_MODIFIED'
+  | 'TIMEOUT'
+  | 'BODY_TOO_LARGE'
+  | 'INVALID_JSON'
+  | 'INTEGRITY_FAILED'
+  | 'BACKUP_MISSING'
+  | 'INVALID_SCHEDULE'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'DISPOSED'
+
+const BRAND = Symbol.for('costmap.CostMapError')
+
+/**
+ * Error thrown by every costmap function. `code` says what failed; `cause` keeps the
+ * underlying error (a network error, a zod issue list, an HTTP response status…).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   getModelInfo(map, 'my-private-model')
+ * } catch (e) {
+ *   if (isCostMapError(e)) console.log(e.code) // 'MODEL_NOT_MAPPED'
+ * }
+ * ```
+ */
+export class CostMapError extends Error {
+  override name = 'CostMapError'
+  readonly code: CostMapErrorCode
+  /** HTTP status of the upstream response, when there was one. */
+  readonly status: number | undefined
+  readonly [BRAND] = true
+
+  constructor(code: CostMapErrorCode, message: string, options?: { cause?: unknown; status?: number }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+    this.code = code
+    this.status = options?.status
+  }
+}
+
+/**
+ * True for any `CostMapError`, also across duplicate ESM/CJS copies of the package.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (isCostMapError(e)) log.warn(e.code, e.message) }
+ * ```
+ */
+export function isCostMapError(value: unknown): value is CostMapError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true
+}
+
+/** @internal A readable one-line text for any thrown value. */
+export function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message
+  return String(error)
+}

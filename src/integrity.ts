@@ -1,0 +1,396 @@
+/**
+ * From parsed JSON to a validated, frozen cost map, with LiteLLM's integrity checks and a report.
+ * @module
+ */
+import { CostMapError } from './errors'
+import { type FallbackRule, FallbackRuleSchema, isCleanEntry, META_KEYS, type ModelEntry, ModelEntrySchema } from './schema'
+
+/**
+ * A validated cost map: model key -> entry, meta keys removed, null prototype (so `toString` or
+ * `__proto__` are never models). Fallback rules and aliases ride along, non-enumerable.
+ *
+ * @example
+ * ```ts
+ * const map: CostMapData = loadBackup()
+ * map['gpt-4o']?.input_cost_per_token
+ * ```
+ */
+export type CostMapData = Readonly<Record<string, Readonly<ModelEntry>>>
+
+/** @internal What resolution needs beside the entries. */
+export interface MapMeta {
+  rules: readonly CompiledRule[]
+  /** alias (as written) -> canonical key */
+  aliases: ReadonlyMap<string, string>
+  /** sha256 of the bytes the map was parsed from, when known. */
+  sha256: string | null
+}
+
+/** @internal A fallback rule with its regex compiled (case-insensitive, like LiteLLM's `re.search`). */
+export interface CompiledRule extends FallbackRule {
+  regex: RegExp
+}
+
+const META = Symbol.for('costmap.meta')
+const EMPTY_META: MapMeta = Object.freeze({ rules: [], aliases: new Map(), sha256: null })
+
+/** @internal The rules and aliases attached to a loaded map (empty for a plain object). */
+export function mapMeta(map: CostMapData): MapMeta {
+  return (map as unknown as Record<symbol, MapMeta | undefined>)[META] ?? EMPTY_META
+}
+
+/** @internal True for a map built by costmap (as opposed to a snapshot or a hand-made object). */
+export function isBuiltMap(value: unknown): value is CostMapData {
+  return typeof value === 'object' && value !== null && META in value
+}
+
+/** One entry left out of the map, and why. */
+export interface DroppedEntry {
+  key: string
+  reason: string
+}
+
+/**
+ * The outcome of validating a candidate map. `ok: false` means it must not replace the active map.
+ *
+ * @example
+ * ```ts
+ * const report = validateModelCostMap(JSON.parse(text))
+ * if (!report.ok) console.error(report.reason)
+ * ```
+ */
+export interface IntegrityReport {
+  ok: boolean
+  reason: string | null
+  model_count: number
+  dropped: DroppedEntry[]
+  /** Top-level keys written more than once in the raw text (JSON.parse keeps the last). */
+  duplicate_keys: string[]
+  /** Entry fields written more than once, as `model.field`. */
+  duplicate_fields: string[]
+  /** Groups of keys that differ only by case. */
+  case_collisions: string[][]
+  /** Per-token prices above the ceiling: probably a per-1M price written per token. */
+  suspicious_prices: Array<{ key: string; field: string; value: number }>
+}
+
+/**
+ * Thresholds for {@link validateModelCostMap}. Environment variables are read by the loader, not here.
+ *
+ * @example
+ * ```ts
+ * validateModelCostMap(data, { minModelCount: 50, referenceCount: 2600, maxShrinkRatio: 0.5 })
+ * ```
+ */
+export interface IntegrityOptions {
+  /** Reject a map with fewer models. @default 50 */
+  minModelCount?: number
+  /** Reject a map smaller than ratio x each reference count. @default 0.5 */
+  maxShrinkRatio?: number
+  /** Model counts to compare against (the backup, the active map). */
+  referenceCounts?: Array<{ name: string; count: number }>
+  /** Reject the map when more than this share of entries is invalid. @default 0.05 */
+  maxInvalidRatio?: number
+  /** Per-token prices above this are flagged in `suspicious_prices` (not dropped). @default 0.01 */
+  priceCeiling?: number
+  /** The raw JSON text, for the duplicate-key scan JSON.parse cannot do. */
+  text?: string
+  /** sha256 of the raw bytes, kept on the map so every price can name the data it came from. */
+  sha256?: string
+}
+
+const MAX_KEY_LENGTH = 512
+const MAX_MODELS = 200_000
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f]/
+
+/** @internal A validated map plus its report (the map is empty when `report.ok` is false). */
+export interface BuiltMap {
+  map: CostMapData
+  report: IntegrityReport
+}
+
+/**
+ * @internal Validates `candidate` entry by entry, applies the integrity checks, and builds the frozen
+ * map. Never throws for bad data: the report says what is wrong.
+ */
+export function buildCostMap(candidate: unknown, options: IntegrityOptions = {}): BuiltMap {
+  const report: IntegrityReport = {
+    ok: false,
+    reason: null,
+    model_count: 0,
+    dropped: [],
+    duplicate_keys: [],
+    duplicate_fields: [],
+    case_collisions: [],
+    suspicious_prices: [],
+  }
+  const map = Object.create(null) as Record<string, ModelEntry>
+  const fail = (reason: string): BuiltMap => {
+    report.reason = reason
+    return { map: attach(Object.create(null), EMPTY_META), report }
+  }
+  if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate)) {
+    const type = candidate === null ? 'null' : Array.isArray(candidate) ? 'array' : typeof candidate
+    return fail(`expected a JSON object of models at the top level, got ${type}`)
+  }
+  const source = candidate as Record<string, unknown>
+  if (options.text !== undefined) scanDuplicates(options.text, source, report)
+  let total = 0
+  for (const key in source) {
+    if (!Object.hasOwn(source, key) || META_KEYS.has(key)) continue
+    total++
+    if (total > MAX_MODELS) return fail(`map has more than ${MAX_MODELS} entries`)
+    const value = source[key]
+    const keyProblem = checkKey(key)
+    if (keyProblem) {
+      report.dropped.push({ key, reason: keyProblem })
+      continue
+    }
+    if (isCleanEntry(value)) {
+      map[key] = value as ModelEntry
+      continue
+    }
+    const parsed = ModelEntrySchema.safeParse(value)
+    if (parsed.success) map[key] = parsed.data
+    else report.dropped.push({ key, reason: formatIssues(parsed.error.issues) })
+  }
+  const count = total - report.dropped.length
+  report.model_count = count
+  if (total === 0) return fail('map is empty (no model entries)')
+  const invalidRatio = options.maxInvalidRatio ?? 0.05
+  if (report.dropped.length > total * invalidRatio) {
+    return fail(`${report.dropped.length} of ${total} entries failed validation (more than ${Math.round(invalidRatio * 100)}%)`)
+  }
+  const min = options.minModelCount ?? 50
+  if (count < min) return fail(`map has only ${count} models (minimum=${min})`)
+  const ratio = options.maxShrinkRatio ?? 0.5
+  for (const ref of options.referenceCounts ?? []) {
+    if (ref.count > 0 && count < ref.count * ratio) {
+      return fail(`map shrank significantly (fetched=${count}, ${ref.name}=${ref.count}, threshold=${Math.round(ratio * 100)}%)`)
+    }
+  }
+  const meta = buildMeta(source.fallback_generalizations, map, report, options.sha256 ?? null)
+  checkPrices(map, options.priceCeiling ?? 0.01, report)
+  report.case_collisions = caseCollisions(map)
+  for (const key in map) Object.freeze(map[key])
+  report.ok = true
+  return { map: attach(map, meta), report }
+}
+
+/**
+ * Checks a candidate cost map the way loading does (entry schema, minimum count, shrink ratio,
+ * duplicates, suspicious prices) without installing it. Pass the raw JSON text to get the
+ * duplicate-key scan too.
+ *
+ * @example
+ * ```ts
+ * const report = validateModelCostMap(await readFile('map.json', 'utf8'))
+ * report.ok || console.error(report.reason, report.dropped)
+ * ```
+ */
+export function validateModelCostMap(candidate: unknown, options: IntegrityOptions = {}): IntegrityReport {
+  if (typeof candidate === 'string') {
+    let parsed: unknown
+    try {
+      parsed = parseCostMapText(candidate)
+    } catch (error) {
+      return { ...buildCostMap(undefined).report, reason: (error as Error).message }
+    }
+    return buildCostMap(parsed, { ...options, text: candidate }).report
+  }
+  return buildCostMap(candidate, options).report
+}
+
+/**
+ * @internal JSON text -> value, with a distinct reason for each way a download goes wrong.
+ * @throws {CostMapError} `INVALID_JSON`
+ */
+export function parseCostMapText(text: string): unknown {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  const start = body.trimStart()
+  if (start === '') throw new CostMapError('INVALID_JSON', 'invalid JSON: the body is empty')
+  if (start.startsWith('<')) throw new CostMapError('INVALID_JSON', 'invalid JSON: the body is HTML, not the cost map')
+  try {
+    return JSON.parse(body)
+  } catch (error) {
+    throw new CostMapError('INVALID_JSON', `invalid JSON (truncated or malformed): ${(error as Error).message}`, {
+      cause: error,
+    })
+  }
+}
+
+function checkKey(key: string): string | null {
+  if (key === '' || key.trim() === '') return 'empty model key'
+  if (key.length > MAX_KEY_LENGTH) return `model key longer than ${MAX_KEY_LENGTH} characters`
+  if (CONTROL.test(key)) return 'control characters in the model key'
+  if (key === '__proto__' || key === 'constructor' || key === 'prototype') return 'reserved key name'
+  return null
+}
+
+function formatIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
+  return issues
+    .slice(0, 3)
+    .map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message))
+    .join('; ')
+}
+
+function attach(map: Record<string, ModelEntry>, meta: MapMeta): CostMapData {
+  Object.defineProperty(map, META, { value: meta, enumerable: false })
+  return Object.freeze(map)
+}
+
+function buildMeta(
+  block: unknown,
+  map: Record<string, ModelEntry>,
+  report: IntegrityReport,
+  sha256: string | null,
+): MapMeta {
+  const rules: CompiledRule[] = []
+  const rawRules = (block as { rules?: unknown } | undefined)?.rules
+  if (Array.isArray(rawRules)) {
+    rawRules.forEach((raw, i) => {
+      const parsed = FallbackRuleSchema.safeParse(raw)
+      if (!parsed.success) {
+        report.dropped.push({ key: `fallback_generalizations.rules[${i}]`, reason: formatIssues(parsed.error.issues) })
+        return
+      }
+      try {
+        rules.push({ ...parsed.data, regex: new RegExp(parsed.data.pattern, 'i') })
+      } catch (error) {
+        report.dropped.push({ key: `fallback_generalizations.rules[${i}]`, reason: `bad pattern: ${(error as Error).message}` })
+      }
+    })
+    // Legacy single-level `extends`: the parent's fields first, the rule's own win.
+    const byName = new Map(rules.map((r) => [r.name, r]))
+    for (const rule of rules) {
+      const parent = rule.extends ? byName.get(rule.extends) : undefined
+      if (parent) rule.model_info = { ...parent.model_info, ...rule.model_info }
+    }
+  }
+  const aliases = new Map<string, string>()
+  for (const key in map) {
+    for (const alias of map[key]?.aliases ?? []) {
+      // LiteLLM skips an alias that collides with a canonical key or an earlier alias.
+      if (alias in map || aliases.has(alias)) report.dropped.push({ key: `${key}.aliases`, reason: `alias ${alias} collides` })
+      else aliases.set(alias, key)
+    }
+  }
+  return Object.freeze({ rules: Object.freeze(rules), aliases, sha256 })
+}
+
+function checkPrices(map: Record<string, ModelEntry>, ceiling: number, report: IntegrityReport): void {
+  for (const key in map) {
+    const entry = map[key] as Record<string, unknown>
+    for (const field in entry) {
+      const value = entry[field]
+      if (typeof value === 'number' && value > ceiling && field.includes('per_token')) {
+        report.suspicious_prices.push({ key, field, value })
+      }
+    }
+  }
+}
+
+function caseCollisions(map: Record<string, ModelEntry>): string[][] {
+  const groups = new Map<string, string[]>()
+  for (const key in map) {
+    const lower = key.toLowerCase()
+    const group = groups.get(lower)
+    if (group) group.push(key)
+    else groups.set(lower, [key])
+  }
+  return [...groups.values()].filter((g) => g.length > 1)
+}
+
+// --- Duplicate-key scan ---
+
+/**
+ * Finds keys written twice at the top level and inside entries. JSON.parse silently keeps the last
+ * one, so a merge mistake upstream would otherwise change a price without a trace. One pass that
+ * counts keys per object (strings are skipped with indexOf); only an entry whose count disagrees
+ * with the parsed object is scanned again to name the duplicate.
+ */
+function scanDuplicates(text: string, parsed: Record<string, unknown>, report: IntegrityReport): void {
+  const topKeys = new Set<string>()
+  const n = text.length
+  let depth = 0
+  let owner = '' // top-level key of the entry being read
+  let entryStart = -1
+  let fields = 0
+  let pending: string | null = null // last string at depth 1, a key if a ':' follows
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 34) {
+      const end = stringEnd(text, i)
+      if (end < 0) return
+      if (depth === 1) pending = text.slice(i + 1, end)
+      else if (depth === 2 && nextIsColon(text, end + 1)) fields++
+      i = end
+    } else if (c === 58) {
+      if (depth === 1 && pending !== null) {
+        if (topKeys.has(pending)) report.duplicate_keys.push(pending)
+        else topKeys.add(pending)
+        owner = pending
+        pending = null
+      }
+    } else if (c === 123 || c === 91) {
+      depth++
+      if (depth === 2 && c === 123) {
+        entryStart = i
+        fields = 0
+      }
+    } else if (c === 125 || c === 93) {
+      if (depth === 2 && c === 125 && entryStart >= 0) {
+        const entry = parsed[owner]
+        if (entry && typeof entry === 'object' && Object.keys(entry).length !== fields) {
+          for (const f of duplicatesIn(text.slice(entryStart, i + 1))) report.duplicate_fields.push(`${owner}.${f}`)
+        }
+        entryStart = -1
+      }
+      depth--
+    }
+  }
+}
+
+/** Index of the quote closing the string that opens at `start`, or -1. */
+function stringEnd(text: string, start: number): number {
+  let end = text.indexOf('"', start + 1)
+  while (end !== -1) {
+    let backslashes = 0
+    for (let j = end - 1; text.charCodeAt(j) === 92; j--) backslashes++
+    if (backslashes % 2 === 0) return end
+    end = text.indexOf('"', end + 1)
+  }
+  return -1
+}
+
+function nextIsColon(text: string, from: number): boolean {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 58) return true
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return false
+  }
+  return false
+}
+
+/** The keys written twice directly inside one JSON object's text (slow path, rare). */
+function duplicatesIn(objectText: string): string[] {
+  const seen = new Set<string>()
+  const dups: string[] = []
+  let depth = 0
+  for (let i = 0; i < objectText.length; i++) {
+    const c = objectText.charCodeAt(i)
+    if (c === 34) {
+      const end = stringEnd(objectText, i)
+      if (end < 0) break
+      if (depth === 1 && nextIsColon(objectText, end + 1)) {
+        const key = objectText.slice(i + 1, end)
+        if (seen.has(key)) dups.push(key)
+        seen.add(key)
+      }
+      i = end
+    } else if (c === 123 || c === 91) depth++
+    else if (c === 125 || c === 93) depth--
+  }
+  return dups
+}

@@ -1,0 +1,205 @@
+/**
+ * zod schemas for LiteLLM's model cost map: the single source of the data types.
+ * @module
+ */
+import * as z from 'zod'
+
+const NUMERIC = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/
+
+/** Numeric strings become numbers (config files and hand-edited maps carry them); `null` means absent. */
+function toNumber(value: unknown): unknown {
+  if (value === null) return undefined
+  if (typeof value === 'string' && NUMERIC.test(value)) return Number(value)
+  return value
+}
+
+/**
+ * A price in USD: a finite number >= 0, or a numeric string that becomes one.
+ *
+ * @example
+ * ```ts
+ * PriceSchema.parse('0.000003') // 0.000003
+ * ```
+ */
+export const PriceSchema = z.preprocess(
+  toNumber,
+  z.number().finite().nonnegative().optional(),
+)
+
+/** A token or size limit: a whole number >= 0 (LiteLLM writes some as `256000.0`). */
+const LimitSchema = z.preprocess(toNumber, z.number().int().nonnegative().optional())
+
+/** A price field is any key that names a cost and holds a scalar: new upstream keys are priced without code changes. */
+export const PRICE_KEY: RegExp = /(?:^|_)cost(?:_|$)/
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+
+/** Checks the price fields the static shape does not name (`*_above_272k_tokens_priority`, new units…). */
+function checkDynamicPrices(entry: Record<string, unknown>, ctx: z.core.ParsePayload<Record<string, unknown>>): void {
+  for (const key in entry) {
+    if (FORBIDDEN_KEYS.has(key)) {
+      ctx.issues.push({ code: 'custom', message: `forbidden key ${key}`, input: key, path: [key] })
+      continue
+    }
+    if (!PRICE_KEY.test(key)) continue
+    const raw = entry[key]
+    if (typeof raw === 'number') {
+      if (!(raw >= 0 && raw !== Number.POSITIVE_INFINITY)) ctx.issues.push(priceIssue(key, raw))
+    } else if (typeof raw === 'string' || typeof raw === 'boolean') {
+      const n = toNumber(raw)
+      if (typeof n === 'number' && n >= 0 && Number.isFinite(n)) entry[key] = n
+      else ctx.issues.push(priceIssue(key, raw))
+    } else if (raw === null) {
+      delete entry[key]
+    }
+  }
+}
+
+function priceIssue(key: string, input: unknown): z.core.$ZodRawIssue {
+  return { code: 'custom', message: `${key} must be a finite price >= 0`, input, path: [key] }
+}
+
+const TierSchema = z
+  .looseObject({
+    range: z.tuple([z.number(), z.number()]).optional(),
+    max_results_range: z.tuple([z.number(), z.number()]).optional(),
+  })
+  .check((ctx) => checkDynamicPrices(ctx.value, ctx))
+
+/**
+ * One model entry of the map. Known fields are typed; every other field is kept as it came
+ * (forward compatible), and any field whose name says `cost` must be a valid price.
+ *
+ * @example
+ * ```ts
+ * const entry = ModelEntrySchema.parse({ litellm_provider: 'openai', input_cost_per_token: '2.5e-6' })
+ * entry.input_cost_per_token // 0.0000025
+ * ```
+ */
+export const ModelEntrySchema = z
+  .looseObject({
+    litellm_provider: z.string().min(1),
+    mode: z.string().optional(),
+    max_tokens: LimitSchema,
+    max_input_tokens: LimitSchema,
+    max_output_tokens: LimitSchema,
+    input_cost_per_token: PriceSchema,
+    output_cost_per_token: PriceSchema,
+    cache_read_input_token_cost: PriceSchema,
+    cache_creation_input_token_cost: PriceSchema,
+    cache_creation_input_token_cost_above_1hr: PriceSchema,
+    input_cost_per_token_batches: PriceSchema,
+    output_cost_per_token_batches: PriceSchema,
+    output_cost_per_reasoning_token: PriceSchema,
+    input_cost_per_audio_token: PriceSchema,
+    output_cost_per_audio_token: PriceSchema,
+    input_cost_per_image_token: PriceSchema,
+    output_cost_per_image_token: PriceSchema,
+    input_cost_per_image: PriceSchema,
+    output_cost_per_image: PriceSchema,
+    input_cost_per_pixel: PriceSchema,
+    output_cost_per_pixel: PriceSchema,
+    input_cost_per_character: PriceSchema,
+    output_cost_per_character: PriceSchema,
+    input_cost_per_second: PriceSchema,
+    output_cost_per_second: PriceSchema,
+    input_cost_per_query: PriceSchema,
+    tiered_pricing: z.array(TierSchema).optional(),
+    search_context_cost_per_query: z.record(z.string(), PriceSchema).optional(),
+    provider_specific_entry: z.record(z.string(), z.number().finite().nonnegative()).optional(),
+    aliases: z.array(z.string().min(1)).optional(),
+  })
+  .check((ctx) => checkDynamicPrices(ctx.value, ctx))
+
+/**
+ * A validated model entry.
+ *
+ * @example
+ * ```ts
+ * const e: ModelEntry = map['gpt-4o']
+ * ```
+ */
+export type ModelEntry = z.infer<typeof ModelEntrySchema>
+
+/**
+ * One `fallback_generalizations` rule (newer upstream maps): a case-insensitive regex over the model
+ * id and the fields it contributes.
+ *
+ * @example
+ * ```ts
+ * FallbackRuleSchema.parse({ name: 'claude', pattern: '^claude-', model_info: { litellm_provider: 'anthropic' } })
+ * ```
+ */
+export const FallbackRuleSchema = z.looseObject({
+  name: z.string().min(1),
+  pattern: z.string().min(1),
+  description: z.string().optional(),
+  model_info: z.record(z.string(), z.unknown()).default({}),
+  fill_missing_for_providers: z.array(z.string()).optional(),
+  extends: z.string().optional(),
+})
+
+/** A validated fallback rule. @example `const r: FallbackRule = rules[0]` */
+export type FallbackRule = z.infer<typeof FallbackRuleSchema>
+
+/**
+ * Top-level keys that are not models: excluded from counts and lookups.
+ *
+ * @example
+ * ```ts
+ * META_KEYS.has('sample_spec') // true
+ * ```
+ */
+export const META_KEYS: ReadonlySet<string> = new Set(['sample_spec', 'fallback_generalizations', 'last_updated'])
+
+// --- Fast path ---
+
+const LIMIT_KEYS = new Set(['max_tokens', 'max_input_tokens', 'max_output_tokens'])
+/** Fields whose nested shape only zod checks. */
+const NESTED_KEYS = new Set(['tiered_pricing', 'search_context_cost_per_query', 'provider_specific_entry', 'aliases'])
+const enum Kind {
+  Other = 0,
+  Price = 1,
+  Limit = 2,
+  Nested = 3,
+  Forbidden = 4,
+}
+const kinds = new Map<string, Kind>()
+
+function kindOf(key: string): Kind {
+  let kind = kinds.get(key)
+  if (kind === undefined) {
+    if (FORBIDDEN_KEYS.has(key)) kind = Kind.Forbidden
+    else if (NESTED_KEYS.has(key)) kind = Kind.Nested
+    else if (LIMIT_KEYS.has(key)) kind = Kind.Limit
+    else if (PRICE_KEY.test(key)) kind = Kind.Price
+    else kind = Kind.Other
+    // Keys come from untrusted files: bound the memo so a hostile map cannot grow it without limit.
+    if (kinds.size < 10_000) kinds.set(key, kind)
+  }
+  return kind
+}
+
+/**
+ * @internal True when `value` is an entry that {@link ModelEntrySchema} accepts unchanged (no coercion
+ * needed). Most real entries qualify, so loading skips zod's copy for them; anything else goes through
+ * zod, which decides and explains. A property test keeps the two in agreement.
+ */
+export function isCleanEntry(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  const entry = value as Record<string, unknown>
+  const provider = entry.litellm_provider
+  if (typeof provider !== 'string' || provider === '') return false
+  if (entry.mode !== undefined && typeof entry.mode !== 'string') return false
+  for (const key in entry) {
+    const kind = kindOf(key)
+    if (kind === Kind.Other) continue
+    const v = entry[key]
+    if (kind === Kind.Price) {
+      if (typeof v !== 'number' || !(v >= 0 && v !== Number.POSITIVE_INFINITY)) return false
+    } else if (kind === Kind.Limit) {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) return false
+    } else return false
+  }
+  return true
+}

@@ -1,0 +1,33 @@
+/** Paths to the shared LiteLLM data (never copied into this repo). */
+import { readdirSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+
+export const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url))
+export const DATA = join(SHARED, 'data/litellm')
+export const MAIN_MAP = join(DATA, 'model_prices_and_context_window.json')
+export const LITELLM_BACKUP_MAP = join(DATA, 'model_prices_and_context_window_backup.json')
+export const HISTORY = join(DATA, 'history')
+export const CONFORMANCE = join(SHARED, 'conformance/litellm_cases.json')
+
+/** History files in date order (their names are ISO timestamps). */
+export function historyFiles(): string[] {
+  return readdirSync(HISTORY)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => join(HISTORY, f))
+}
+
+const cache = new Map<string, string>()
+export function readText(path: string): string {
+  let text = cache.get(path)
+  if (text === undefined) {
+    text = readFileSync(path, 'utf8')
+    cache.set(path, text)
+  }
+  return text
+}
+
+export function readJson(path: string): Record<string, unknown> {
+  return JSON.parse(readText(path)) as Record<string, unknown>
+}
