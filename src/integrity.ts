@@ -3,7 +3,15 @@
  * @module
  */
 import { CostMapError } from './errors'
-import { type FallbackRule, FallbackRuleSchema, isCleanEntry, META_KEYS, type ModelEntry, ModelEntrySchema } from './schema'
+import {
+  type FallbackRule,
+  FallbackRuleSchema,
+  findForbiddenKey,
+  isCleanEntry,
+  META_KEYS,
+  type ModelEntry,
+  ModelEntrySchema,
+} from './schema'
 
 /**
  * A validated cost map: model key -> entry, meta keys removed, null prototype (so `toString` or
@@ -151,6 +159,11 @@ export function buildCostMap(candidate: unknown, options: IntegrityOptions = {})
       map[key] = value as ModelEntry
       continue
     }
+    const forbidden = findForbiddenKey(value)
+    if (forbidden) {
+      report.dropped.push({ key, reason: `forbidden key ${forbidden}` })
+      continue
+    }
     const parsed = ModelEntrySchema.safeParse(value)
     if (parsed.success) map[key] = parsed.data
     else report.dropped.push({ key, reason: formatIssues(parsed.error.issues) })
@@ -160,14 +173,18 @@ export function buildCostMap(candidate: unknown, options: IntegrityOptions = {})
   if (total === 0) return fail('map is empty (no model entries)')
   const invalidRatio = options.maxInvalidRatio ?? 0.05
   if (report.dropped.length > total * invalidRatio) {
-    return fail(`${report.dropped.length} of ${total} entries failed validation (more than ${Math.round(invalidRatio * 100)}%)`)
+    return fail(
+      `${report.dropped.length} of ${total} entries failed validation (more than ${Math.round(invalidRatio * 100)}%)`,
+    )
   }
   const min = options.minModelCount ?? 50
   if (count < min) return fail(`map has only ${count} models (minimum=${min})`)
   const ratio = options.maxShrinkRatio ?? 0.5
   for (const ref of options.referenceCounts ?? []) {
     if (ref.count > 0 && count < ref.count * ratio) {
-      return fail(`map shrank significantly (fetched=${count}, ${ref.name}=${ref.count}, threshold=${Math.round(ratio * 100)}%)`)
+      return fail(
+        `map shrank significantly (fetched=${count}, ${ref.name}=${ref.count}, threshold=${Math.round(ratio * 100)}%)`,
+      )
     }
   }
   const meta = buildMeta(source.fallback_generalizations, map, report, options.sha256 ?? null)
@@ -258,7 +275,10 @@ function buildMeta(
       try {
         rules.push({ ...parsed.data, regex: new RegExp(parsed.data.pattern, 'i') })
       } catch (error) {
-        report.dropped.push({ key: `fallback_generalizations.rules[${i}]`, reason: `bad pattern: ${(error as Error).message}` })
+        report.dropped.push({
+          key: `fallback_generalizations.rules[${i}]`,
+          reason: `bad pattern: ${(error as Error).message}`,
+        })
       }
     })
     // Legacy single-level `extends`: the parent's fields first, the rule's own win.
@@ -272,7 +292,8 @@ function buildMeta(
   for (const key in map) {
     for (const alias of map[key]?.aliases ?? []) {
       // LiteLLM skips an alias that collides with a canonical key or an earlier alias.
-      if (alias in map || aliases.has(alias)) report.dropped.push({ key: `${key}.aliases`, reason: `alias ${alias} collides` })
+      if (alias in map || aliases.has(alias))
+        report.dropped.push({ key: `${key}.aliases`, reason: `alias ${alias} collides` })
       else aliases.set(alias, key)
     }
   }
@@ -306,18 +327,52 @@ function caseCollisions(map: Record<string, ModelEntry>): string[][] {
 
 /**
  * Finds keys written twice at the top level and inside entries. JSON.parse silently keeps the last
- * one, so a merge mistake upstream would otherwise change a price without a trace. One pass that
- * counts keys per object (strings are skipped with indexOf); only an entry whose count disagrees
- * with the parsed object is scanned again to name the duplicate.
+ * one, so a merge mistake upstream would otherwise change a price without a trace. One pass counts
+ * the fields of each entry (strings are skipped with indexOf); only an entry whose count disagrees
+ * with the parsed object, or whose model key repeats, is read again to name the duplicate.
  */
 function scanDuplicates(text: string, parsed: Record<string, unknown>, report: IntegrityReport): void {
   const topKeys = new Set<string>()
+  const repeated = new Set<string>()
+  walkEntries(
+    text,
+    (key) => {
+      if (topKeys.has(key)) repeated.add(key)
+      topKeys.add(key)
+    },
+    (owner, start, end, fields) => {
+      const entry = parsed[owner]
+      if (entry && typeof entry === 'object' && Object.keys(entry).length !== fields) {
+        for (const f of duplicatesIn(text.slice(start, end))) report.duplicate_fields.push(`${owner}.${f}`)
+      }
+    },
+  )
+  if (repeated.size === 0) return
+  report.duplicate_keys.push(...repeated)
+  // The parsed object of a repeated key is its last copy, so counts said nothing: read each copy.
+  report.duplicate_fields = report.duplicate_fields.filter((f) => !repeated.has(f.slice(0, f.lastIndexOf('.'))))
+  walkEntries(
+    text,
+    () => {},
+    (owner, start, end) => {
+      if (!repeated.has(owner)) return
+      for (const f of duplicatesIn(text.slice(start, end))) report.duplicate_fields.push(`${owner}.${f}`)
+    },
+  )
+}
+
+/** Calls `onKey` for each top-level key and `onEntry` for each top-level object value with its field count. */
+function walkEntries(
+  text: string,
+  onKey: (key: string) => void,
+  onEntry: (owner: string, start: number, end: number, fields: number) => void,
+): void {
   const n = text.length
   let depth = 0
-  let owner = '' // top-level key of the entry being read
+  let owner = ''
   let entryStart = -1
   let fields = 0
-  let pending: string | null = null // last string at depth 1, a key if a ':' follows
+  let pending: string | null = null // last string at depth 1: a key if a ':' follows
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i)
     if (c === 34) {
@@ -328,8 +383,7 @@ function scanDuplicates(text: string, parsed: Record<string, unknown>, report: I
       i = end
     } else if (c === 58) {
       if (depth === 1 && pending !== null) {
-        if (topKeys.has(pending)) report.duplicate_keys.push(pending)
-        else topKeys.add(pending)
+        onKey(pending)
         owner = pending
         pending = null
       }
@@ -341,10 +395,7 @@ function scanDuplicates(text: string, parsed: Record<string, unknown>, report: I
       }
     } else if (c === 125 || c === 93) {
       if (depth === 2 && c === 125 && entryStart >= 0) {
-        const entry = parsed[owner]
-        if (entry && typeof entry === 'object' && Object.keys(entry).length !== fields) {
-          for (const f of duplicatesIn(text.slice(entryStart, i + 1))) report.duplicate_fields.push(`${owner}.${f}`)
-        }
+        onEntry(owner, entryStart, i + 1, fields)
         entryStart = -1
       }
       depth--

@@ -21,10 +21,7 @@ function toNumber(value: unknown): unknown {
  * PriceSchema.parse('0.000003') // 0.000003
  * ```
  */
-export const PriceSchema = z.preprocess(
-  toNumber,
-  z.number().finite().nonnegative().optional(),
-)
+export const PriceSchema = z.preprocess(toNumber, z.number().finite().nonnegative().optional())
 
 /** A token or size limit: a whole number >= 0 (LiteLLM writes some as `256000.0`). */
 const LimitSchema = z.preprocess(toNumber, z.number().int().nonnegative().optional())
@@ -106,7 +103,8 @@ export const ModelEntrySchema = z
     input_cost_per_query: PriceSchema,
     tiered_pricing: z.array(TierSchema).optional(),
     search_context_cost_per_query: z.record(z.string(), PriceSchema).optional(),
-    provider_specific_entry: z.record(z.string(), z.number().finite().nonnegative()).optional(),
+    // Multipliers (geo, fast) are numbers, but the field also carries other provider data (e.g. a Bedrock schema name).
+    provider_specific_entry: z.record(z.string(), z.unknown()).optional(),
     aliases: z.array(z.string().min(1)).optional(),
   })
   .check((ctx) => checkDynamicPrices(ctx.value, ctx))
@@ -151,6 +149,20 @@ export type FallbackRule = z.infer<typeof FallbackRuleSchema>
  * ```
  */
 export const META_KEYS: ReadonlySet<string> = new Set(['sample_spec', 'fallback_generalizations', 'last_updated'])
+
+/**
+ * @internal The first `__proto__`/`constructor`/`prototype` key anywhere in `value`, or null. Checked before
+ * zod sees an entry: copying such a key with plain assignment would replace the copy's prototype.
+ */
+export function findForbiddenKey(value: unknown, depth = 0): string | null {
+  if (typeof value !== 'object' || value === null || depth > 8) return null
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN_KEYS.has(key)) return key
+    const nested = findForbiddenKey((value as Record<string, unknown>)[key], depth + 1)
+    if (nested) return nested
+  }
+  return null
+}
 
 // --- Fast path ---
 
@@ -198,7 +210,7 @@ export function isCleanEntry(value: unknown): boolean {
     if (kind === Kind.Price) {
       if (typeof v !== 'number' || !(v >= 0 && v !== Number.POSITIVE_INFINITY)) return false
     } else if (kind === Kind.Limit) {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) return false
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) return false
     } else return false
   }
   return true

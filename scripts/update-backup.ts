@@ -1,0 +1,72 @@
+/**
+ * Generates the bundled backup from a LiteLLM map: `npm run backup:update -- --from <path|url>`.
+ * The source may also come from COSTMAP_BACKUP_SOURCE; the default is the upstream URL. The file is
+ * validated with the same schema and integrity rules as runtime loading, then written with a manifest.
+ * `--if-missing` does nothing when a backup already exists (used before build and test).
+ */
+import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { dirname, isAbsolute, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { buildCostMap, parseCostMapText } from '../src/integrity'
+import { DEFAULT_MODEL_COST_MAP_URL, fetchText } from '../src/transport'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const target = resolve(root, 'backup/model_prices_and_context_window.json')
+const manifestPath = resolve(root, 'backup/manifest.json')
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { from: { type: 'string' }, 'if-missing': { type: 'boolean' } } })
+  if (values['if-missing'] && existsSync(target) && existsSync(manifestPath)) return
+  const source = values.from ?? process.env.COSTMAP_BACKUP_SOURCE ?? DEFAULT_MODEL_COST_MAP_URL
+  let text: string
+  try {
+    text = await readSource(source)
+  } catch (error) {
+    fail(`could not read ${source}: ${(error as Error).message}`)
+  }
+  const parsed = parseCostMapText(text)
+  const { report } = buildCostMap(parsed, { text })
+  if (!report.ok) fail(`${source} failed validation: ${report.reason}`)
+  const sha256 = createHash('sha256').update(text).digest('hex')
+  const manifest = {
+    sha256,
+    model_count: report.model_count,
+    bytes: Buffer.byteLength(text),
+    source,
+    generated_at: new Date().toISOString(),
+  }
+  await mkdir(dirname(target), { recursive: true })
+  await writeAtomic(target, text)
+  await writeAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`)
+  const notes = [
+    report.dropped.length ? `${report.dropped.length} entries dropped` : '',
+    report.duplicate_keys.length ? `${report.duplicate_keys.length} duplicate keys` : '',
+  ].filter(Boolean)
+  process.stdout.write(
+    `costmap: backup written from ${source}: ${manifest.model_count} models, sha256 ${sha256.slice(0, 12)}${notes.length ? ` (${notes.join(', ')})` : ''}\n`,
+  )
+}
+
+async function readSource(source: string): Promise<string> {
+  if (/^https?:\/\//i.test(source)) return (await fetchText(source, { timeoutMs: 60_000 })).text
+  const path = source.startsWith('file:') ? fileURLToPath(source) : isAbsolute(source) ? source : resolve(source)
+  return readFile(path, 'utf8')
+}
+
+async function writeAtomic(path: string, data: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`
+  await writeFile(tmp, data)
+  await rename(tmp, path)
+}
+
+function fail(message: string): never {
+  process.stderr.write(
+    `costmap: no bundled backup could be generated: ${message}. Provide a LiteLLM map with \`npm run backup:update -- --from <path|url>\` or set COSTMAP_BACKUP_SOURCE (e.g. COSTMAP_BACKUP_SOURCE=../shared/data/litellm/model_prices_and_context_window.json).\n`,
+  )
+  process.exit(1)
+}
+
+await main()

@@ -1,0 +1,80 @@
+/**
+ * The bundled backup map: inlined into the build as text, so it loads with no `fs` (bundlers, edge).
+ * @module
+ */
+import backupJsonText from '../backup/model_prices_and_context_window.json'
+import manifestText from '../backup/manifest.json'
+import { CostMapError } from './errors'
+import { type BuiltMap, buildCostMap, type CostMapData, parseCostMapText } from './integrity'
+
+/**
+ * What `npm run backup:update` recorded about the bundled file.
+ *
+ * @example
+ * ```ts
+ * backupManifest().model_count // 2668
+ * ```
+ */
+export interface BackupManifest {
+  sha256: string
+  model_count: number
+  bytes: number
+  source: string
+  generated_at: string
+}
+
+let manifest: BackupManifest | undefined
+let built: BuiltMap | undefined
+
+/**
+ * The manifest of the bundled backup (sha256, model count, source, date), without parsing the map.
+ *
+ * @example
+ * ```ts
+ * console.log(`backup from ${backupManifest().generated_at}`)
+ * ```
+ */
+export function backupManifest(): BackupManifest {
+  manifest ??= JSON.parse(manifestText) as BackupManifest
+  return manifest
+}
+
+/**
+ * The bundled backup exactly as it was generated (the LiteLLM JSON text).
+ *
+ * @example
+ * ```ts
+ * const raw = JSON.parse(backupText())
+ * ```
+ */
+export function backupText(): string {
+  return backupJsonText
+}
+
+/**
+ * The bundled backup as a validated, frozen map. Synchronous; parsed once, then cached.
+ *
+ * @throws {CostMapError} `INTEGRITY_FAILED` if the bundled file does not validate (a broken build).
+ * @example
+ * ```ts
+ * import { loadBackup, getModelInfo } from 'costmap'
+ * getModelInfo(loadBackup(), 'gpt-4o').input_cost_per_token
+ * ```
+ */
+export function loadBackup(): CostMapData {
+  return loadBackupBuilt().map
+}
+
+/** @internal The backup map with its integrity report. */
+export function loadBackupBuilt(): BuiltMap {
+  if (built) return built
+  const result = buildCostMap(parseCostMapText(backupJsonText), {
+    sha256: backupManifest().sha256,
+    minModelCount: 1,
+  })
+  if (!result.report.ok) {
+    throw new CostMapError('INTEGRITY_FAILED', `[costmap] the bundled backup is invalid: ${result.report.reason}`)
+  }
+  built = result
+  return result
+}

@@ -1,0 +1,201 @@
+/**
+ * `getModelCostMap`: LiteLLM's loading rules (env switches, integrity checks, fallback to the bundled
+ * backup), plus a deadline, a size cap, retries, ETags and proxies.
+ * @module
+ */
+import { backupManifest, loadBackupBuilt } from './backup'
+import { CostMapError, errorText } from './errors'
+import { type BuiltMap, buildCostMap, type CostMapData, type IntegrityReport, parseCostMapText } from './integrity'
+import { DEFAULT_MODEL_COST_MAP_URL, fetchText, type TransportOptions } from './transport'
+
+/**
+ * Options for {@link getModelCostMap}. Options win over environment variables.
+ *
+ * @example
+ * ```ts
+ * await getModelCostMap(undefined, { local: false, minModelCount: 100, timeoutMs: 8000 })
+ * ```
+ */
+export interface LoadOptions extends TransportOptions {
+  /** Never touch the network; use the backup. @default env LITELLM_LOCAL_MODEL_COST_MAP === 'true' */
+  local?: boolean
+  /** @default env MODEL_COST_MAP_MIN_MODEL_COUNT, else 50 */
+  minModelCount?: number
+  /** @default env MODEL_COST_MAP_MAX_SHRINK_RATIO, else 0.5 */
+  maxShrinkRatio?: number
+  /** Also reject a map smaller than ratio x this count (the map you already serve). */
+  activeModelCount?: number
+  /** Reject a map when more than this share of its entries is invalid. @default 0.05 */
+  maxInvalidRatio?: number
+  /** Flag per-token prices above this. @default 0.01 */
+  priceCeiling?: number
+  /** A backup to use instead of the bundled one: raw JSON text or a parsed object. */
+  backup?: string | Record<string, unknown>
+  /** Where `warn` lines go when the remote map is not used. @default none */
+  logger?: { warn?: (message: string) => void }
+}
+
+/**
+ * The outcome of a load. Field names are LiteLLM's (`/model/cost_map/source` returns them as they are).
+ *
+ * @example
+ * ```ts
+ * const { map, source, fallback_reason } = await getModelCostMap()
+ * ```
+ */
+export interface LoadResult {
+  map: CostMapData
+  source: 'remote' | 'local'
+  url: string | null
+  is_env_forced: boolean
+  fallback_reason: string | null
+  model_count: number
+  loaded_at: string
+  sha256: string
+  etag: string | null
+  dropped: Array<{ key: string; reason: string }>
+  /** The integrity report of the map that was used. */
+  report: IntegrityReport
+}
+
+/** @internal Options resolved against the environment. */
+export interface ResolvedLoadOptions extends LoadOptions {
+  url: string
+  local: boolean
+  minModelCount: number
+  maxShrinkRatio: number
+  timeoutMs: number
+}
+
+/** @internal Applies LiteLLM's env variables; explicit options win. */
+export function resolveLoadOptions(url: string | undefined, options: LoadOptions = {}): ResolvedLoadOptions {
+  const env = options.env ?? (typeof process === 'undefined' ? {} : process.env)
+  return {
+    ...options,
+    url: url ?? env.LITELLM_MODEL_COST_MAP_URL ?? DEFAULT_MODEL_COST_MAP_URL,
+    local: options.local ?? env.LITELLM_LOCAL_MODEL_COST_MAP?.toLowerCase() === 'true',
+    minModelCount: options.minModelCount ?? envNumber(env.MODEL_COST_MAP_MIN_MODEL_COUNT, 50),
+    maxShrinkRatio: options.maxShrinkRatio ?? envNumber(env.MODEL_COST_MAP_MAX_SHRINK_RATIO, 0.5),
+    timeoutMs: options.timeoutMs ?? envNumber(env.COSTMAP_TIMEOUT_MS, 5000),
+  }
+}
+
+function envNumber(value: string | undefined, fallback: number): number {
+  const n = value === undefined || value.trim() === '' ? Number.NaN : Number(value)
+  return Number.isFinite(n) && n >= 0 ? n : fallback
+}
+
+/**
+ * Loads LiteLLM's model cost map: the remote file when it can be fetched and passes the integrity
+ * checks, the bundled backup otherwise (with the reason). Never throws for a remote failure.
+ *
+ * @param url - defaults to env `LITELLM_MODEL_COST_MAP_URL`, then {@link DEFAULT_MODEL_COST_MAP_URL};
+ *   a `file:` URL or absolute path works for air-gapped sites.
+ * @throws {CostMapError} `INTEGRITY_FAILED` only if the backup itself is unusable.
+ * @example
+ * ```ts
+ * const result = await getModelCostMap()
+ * if (result.source === 'local') log.warn(result.fallback_reason)
+ * ```
+ */
+export async function getModelCostMap(url?: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const resolved = resolveLoadOptions(url, options)
+  const loadedAt = new Date().toISOString()
+  if (resolved.local) return fromBackup(resolved, loadedAt, null, true, null)
+  try {
+    const fetched = await fetchRemote(resolved)
+    return { ...fetched, loaded_at: loadedAt }
+  } catch (error) {
+    const reason =
+      error instanceof CostMapError && error.code === 'INTEGRITY_FAILED'
+        ? `Remote data failed integrity validation: ${error.message}`
+        : `Remote fetch failed: ${errorText(error)}`
+    resolved.logger?.warn?.(`[costmap] could not use ${resolved.url}: ${reason}. Falling back to the local backup.`)
+    return fromBackup(resolved, loadedAt, resolved.url, false, reason)
+  }
+}
+
+/**
+ * @internal One remote attempt with integrity checks, no fallback (the store uses it for reloads).
+ * @throws {CostMapError} any transport code, `INVALID_JSON`, `INTEGRITY_FAILED`, or `NOT_MODIFIED` after a 304
+ */
+export async function fetchRemote(options: ResolvedLoadOptions): Promise<Omit<LoadResult, 'loaded_at'>> {
+  const fetched = await fetchText(options.url, options)
+  if (fetched.notModified)
+    throw new CostMapError('NOT_MODIFIED', `${options.url} has not changed (HTTP 304)`, { status: 304 })
+  const sha256 = await sha256Hex(fetched.text)
+  const built = buildChecked(parseCostMapText(fetched.text), fetched.text, sha256, options)
+  return describe(built, 'remote', options.url, false, null, sha256, fetched.etag)
+}
+
+/** @internal Validates a parsed map against the thresholds and the backup's count. */
+export function buildChecked(parsed: unknown, text: string, sha256: string, options: ResolvedLoadOptions): BuiltMap {
+  const referenceCounts = [{ name: 'backup', count: options.backup ? 0 : backupManifest().model_count }]
+  if (options.activeModelCount) referenceCounts.push({ name: 'active', count: options.activeModelCount })
+  const built = buildCostMap(parsed, {
+    text,
+    sha256,
+    minModelCount: options.minModelCount,
+    maxShrinkRatio: options.maxShrinkRatio,
+    referenceCounts,
+    ...(options.maxInvalidRatio === undefined ? {} : { maxInvalidRatio: options.maxInvalidRatio }),
+    ...(options.priceCeiling === undefined ? {} : { priceCeiling: options.priceCeiling }),
+  })
+  if (!built.report.ok) throw new CostMapError('INTEGRITY_FAILED', built.report.reason ?? 'integrity check failed')
+  return built
+}
+
+async function fromBackup(
+  options: ResolvedLoadOptions,
+  loadedAt: string,
+  url: string | null,
+  forced: boolean,
+  reason: string | null,
+): Promise<LoadResult> {
+  let built: BuiltMap
+  let sha256: string
+  if (options.backup === undefined) {
+    built = loadBackupBuilt()
+    sha256 = backupManifest().sha256
+  } else {
+    const text = typeof options.backup === 'string' ? options.backup : JSON.stringify(options.backup)
+    sha256 = await sha256Hex(text)
+    built = buildCostMap(typeof options.backup === 'string' ? parseCostMapText(text) : options.backup, {
+      minModelCount: 1,
+      text,
+      sha256,
+    })
+    if (!built.report.ok)
+      throw new CostMapError('INTEGRITY_FAILED', `[costmap] the backup is invalid: ${built.report.reason}`)
+  }
+  return { ...describe(built, 'local', url, forced, reason, sha256, null), loaded_at: loadedAt }
+}
+
+function describe(
+  built: BuiltMap,
+  source: 'remote' | 'local',
+  url: string | null,
+  forced: boolean,
+  reason: string | null,
+  sha256: string,
+  etag: string | null,
+): Omit<LoadResult, 'loaded_at'> {
+  return {
+    map: built.map,
+    source,
+    url,
+    is_env_forced: forced,
+    fallback_reason: reason,
+    model_count: built.report.model_count,
+    sha256,
+    etag,
+    dropped: built.report.dropped,
+    report: built.report,
+  }
+}
+
+/** @internal sha256 of UTF-8 text, hex; WebCrypto, so it runs off the main thread and on edge runtimes. */
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')
+}

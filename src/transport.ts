@@ -1,0 +1,241 @@
+/**
+ * Getting the bytes of a cost map: one deadline for the whole request, a size cap counted on the stream,
+ * retries with backoff that honour Retry-After, conditional GETs, proxies, and file URLs for air-gapped sites.
+ * @module
+ */
+import { createFetch, type FetchContext } from 'ofetch'
+import { CostMapError, isCostMapError } from './errors'
+
+/**
+ * LiteLLM's upstream map.
+ *
+ * @example
+ * ```ts
+ * await getModelCostMap(DEFAULT_MODEL_COST_MAP_URL)
+ * ```
+ */
+export const DEFAULT_MODEL_COST_MAP_URL =
+  'https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json'
+
+/**
+ * How a cost map is fetched. Every field has a default; env variables are applied by the loader.
+ *
+ * @example
+ * ```ts
+ * await getModelCostMap(url, { timeoutMs: 10_000, retry: { attempts: 5 } })
+ * ```
+ */
+export interface TransportOptions {
+  /** A `fetch` to use instead of the global one (tests, custom agents). Disables proxy handling. */
+  fetch?: typeof globalThis.fetch
+  /** Deadline for the whole request, retries and body included. @default 5000 */
+  timeoutMs?: number
+  /** Largest body accepted, counted on the decoded stream. @default 33554432 (32 MB) */
+  maxBytes?: number
+  /** Retries on 429, 5xx gateway errors and network errors. */
+  retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number }
+  /** ETag of the map we hold: sent as If-None-Match. */
+  etag?: string | null
+  /** Cancels the request. */
+  signal?: AbortSignal
+  /** Proxy settings; by default read from HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case). */
+  env?: Record<string, string | undefined>
+}
+
+/** @internal The body of a successful fetch, or `notModified` after a 304. */
+export interface FetchedText {
+  text: string
+  etag: string | null
+  notModified: boolean
+  status: number
+}
+
+const RETRY_STATUS = [429, 500, 502, 503, 504]
+
+/**
+ * @internal Fetches `url` (http, https, `file:` or an absolute path) as text.
+ * @throws {CostMapError} `FETCH_FAILED`, `HTTP_STATUS`, `TIMEOUT`, `BODY_TOO_LARGE`
+ */
+export async function fetchText(url: string, options: TransportOptions = {}): Promise<FetchedText> {
+  const maxBytes = options.maxBytes ?? 32 * 1024 * 1024
+  if (url.startsWith('file:') || url.startsWith('/')) return readLocal(url, maxBytes)
+  if (!/^https?:\/\//i.test(url))
+    throw new CostMapError('FETCH_FAILED', `unsupported URL ${url} (use http, https or file:)`)
+  const timeoutMs = options.timeoutMs ?? 5000
+  const controller = new AbortController()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    controller.abort()
+  }, timeoutMs)
+  const onAbort = () => controller.abort()
+  options.signal?.addEventListener('abort', onAbort, { once: true })
+  const deadline = Date.now() + timeoutMs
+  try {
+    const { attempts = 3, baseDelayMs = 1000, maxDelayMs = 30_000 } = options.retry ?? {}
+    const headers: Record<string, string> = { accept: 'application/json' }
+    if (options.etag) headers['if-none-match'] = options.etag
+    const $fetch = createFetch({ fetch: options.fetch ?? (await proxyFetch(url, options.env)) })
+    const response = await $fetch.raw(url, {
+      headers,
+      signal: controller.signal,
+      responseType: 'stream',
+      retry: Math.max(0, attempts - 1),
+      retryStatusCodes: RETRY_STATUS,
+      retryDelay: (ctx) => retryDelay(ctx, attempts, baseDelayMs, maxDelayMs, deadline),
+    })
+    const etag = response.headers.get('etag')
+    if (response.status === 304) {
+      if (!options.etag)
+        throw new CostMapError('HTTP_STATUS', `HTTP 304 from ${url} without a conditional request`, { status: 304 })
+      return { text: '', etag: options.etag, notModified: true, status: 304 }
+    }
+    if (response.status < 200 || response.status > 299) {
+      throw new CostMapError('HTTP_STATUS', `HTTP ${response.status} from ${url}`, { status: response.status })
+    }
+    const length = Number(response.headers.get('content-length'))
+    if (length > maxBytes) {
+      await response.body?.cancel().catch(() => {})
+      throw new CostMapError('BODY_TOO_LARGE', `response of ${length} bytes exceeds the ${maxBytes}-byte limit`)
+    }
+    const text = await readCapped(response.body, maxBytes, controller)
+    return { text, etag, notModified: false, status: response.status }
+  } catch (error) {
+    if (options.signal?.aborted)
+      throw new CostMapError('FETCH_FAILED', `request to ${url} was cancelled`, { cause: error })
+    if (timedOut)
+      throw new CostMapError('TIMEOUT', `no complete response from ${url} within ${timeoutMs} ms`, { cause: error })
+    throw toCostMapError(error, url)
+  } finally {
+    clearTimeout(timer)
+    options.signal?.removeEventListener('abort', onAbort)
+  }
+}
+
+/** Waits 2^n x base (+ jitter) or what Retry-After asks, but never past the deadline (LiteLLM caps at 30 s). */
+function retryDelay(ctx: FetchContext, attempts: number, base: number, max: number, deadline: number): number {
+  const attempt = attempts - 1 - Number(ctx.options.retry ?? 0) + 1
+  const header = ctx.response?.headers.get('retry-after')
+  const asked = header ? parseRetryAfter(header) : null
+  // Retry-After is obeyed up to LiteLLM's 30 s cap; our own backoff is capped at maxDelayMs.
+  const wait = asked === null ? Math.min(2 ** attempt * base + Math.random() * base, max) : Math.min(asked, 30_000)
+  if (Date.now() + wait >= deadline) {
+    // Retrying earlier than the server asked would be rude; waiting past the deadline is not allowed.
+    const status = ctx.response?.status
+    throw new CostMapError(
+      status ? 'HTTP_STATUS' : 'FETCH_FAILED',
+      `${status ? `HTTP ${status}` : networkDetail(ctx.error)} from ${String(ctx.request)} (a retry in ${Math.round(wait)} ms would pass the deadline)`,
+      { cause: ctx.error, ...(status ? { status } : {}) },
+    )
+  }
+  return wait
+}
+
+/** Retry-After in seconds or as an HTTP date -> milliseconds; null when unusable. */
+export function parseRetryAfter(value: string): number | null {
+  const seconds = Number(value)
+  if (value.trim() !== '' && Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : null
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? null : Math.max(0, date - Date.now())
+}
+
+async function readCapped(
+  body: ReadableStream<Uint8Array> | null,
+  maxBytes: number,
+  ctl: AbortController,
+): Promise<string> {
+  if (!body) return ''
+  const reader = body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      size += value.byteLength
+      if (size > maxBytes) throw new CostMapError('BODY_TOO_LARGE', `response body exceeds the ${maxBytes}-byte limit`)
+      chunks.push(value)
+    }
+  } catch (error) {
+    // Tear the connection down: a half-read body must not keep the socket (or the server) busy.
+    ctl.abort()
+    await reader.cancel().catch(() => {})
+    throw error
+  }
+  return decode(chunks, size)
+}
+
+function decode(chunks: Uint8Array[], size: number): string {
+  const bytes = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
+  } catch (error) {
+    throw new CostMapError('INVALID_JSON', 'invalid JSON: the body is not valid UTF-8', { cause: error })
+  }
+}
+
+async function readLocal(url: string, maxBytes: number): Promise<FetchedText> {
+  const { readFile, stat } = await import('node:fs/promises')
+  const { fileURLToPath } = await import('node:url')
+  try {
+    const path = url.startsWith('file:') ? fileURLToPath(url) : url
+    const info = await stat(path)
+    if (info.size > maxBytes)
+      throw new CostMapError('BODY_TOO_LARGE', `${path} is ${info.size} bytes, over the ${maxBytes}-byte limit`)
+    const bytes = await readFile(path)
+    return { text: decode([bytes], bytes.byteLength), etag: null, notModified: false, status: 200 }
+  } catch (error) {
+    throw toCostMapError(error, url)
+  }
+}
+
+function toCostMapError(error: unknown, url: string): CostMapError {
+  if (isCostMapError(error)) return error
+  const status = (error as { response?: Response }).response?.status
+  if (status) return new CostMapError('HTTP_STATUS', `HTTP ${status} from ${url}`, { status, cause: error })
+  return new CostMapError('FETCH_FAILED', `could not fetch ${url}: ${networkDetail(error)}`, { cause: error })
+}
+
+/** fetch says only "fetch failed"; the useful part (ECONNREFUSED, ENOTFOUND…) is in the cause chain. */
+function networkDetail(error: unknown): string {
+  let current = error as { cause?: unknown; code?: string; message?: string } | undefined
+  let detail = current?.message ?? 'network error'
+  for (let depth = 0; current && depth < 4; depth++) {
+    if (current.code && typeof current.code === 'string') return current.code
+    if (current.message) detail = current.message
+    current = current.cause as typeof current
+  }
+  return detail
+}
+
+// --- Proxy ---
+
+let proxyCache: { key: string; fetch: typeof globalThis.fetch } | undefined
+
+/** undici's EnvHttpProxyAgent when a proxy is configured (it applies NO_PROXY); plain fetch otherwise. */
+async function proxyFetch(
+  url: string,
+  env = typeof process === 'undefined' ? {} : process.env,
+): Promise<typeof globalThis.fetch> {
+  const read = (name: string) => env[name] ?? env[name.toLowerCase()]
+  const httpsProxy = read('HTTPS_PROXY')
+  const httpProxy = read('HTTP_PROXY')
+  const noProxy = read('NO_PROXY') ?? ''
+  if (!(url.startsWith('https') ? httpsProxy || httpProxy : httpProxy)) return globalThis.fetch
+  const key = `${httpProxy}|${httpsProxy}|${noProxy}`
+  if (proxyCache?.key !== key) {
+    const undici = await import('undici')
+    const dispatcher = new undici.EnvHttpProxyAgent({ httpProxy, httpsProxy: httpsProxy ?? httpProxy, noProxy })
+    const proxied = ((input: string, init?: RequestInit) =>
+      undici.fetch(input, { ...(init as object), dispatcher } as Parameters<
+        typeof undici.fetch
+      >[1])) as unknown as typeof globalThis.fetch
+    proxyCache = { key, fetch: proxied }
+  }
+  return proxyCache.fetch
+}
