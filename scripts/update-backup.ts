@@ -14,11 +14,14 @@ import { buildCostMap, parseCostMapText } from '../src/integrity'
 import { DEFAULT_MODEL_COST_MAP_URL, fetchText } from '../src/transport'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const target = resolve(root, 'backup/model_prices_and_context_window.json')
-const manifestPath = resolve(root, 'backup/manifest.json')
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { from: { type: 'string' }, 'if-missing': { type: 'boolean' } } })
+  const { values } = parseArgs({
+    options: { from: { type: 'string' }, 'if-missing': { type: 'boolean' }, 'out-dir': { type: 'string' } },
+  })
+  const outDir = resolve(values['out-dir'] ?? resolve(root, 'backup'))
+  const target = resolve(outDir, 'model_prices_and_context_window.json')
+  const manifestPath = resolve(outDir, 'manifest.json')
   if (values['if-missing'] && existsSync(target) && existsSync(manifestPath)) return
   const source = values.from ?? process.env.COSTMAP_BACKUP_SOURCE ?? DEFAULT_MODEL_COST_MAP_URL
   let text: string
@@ -27,7 +30,12 @@ async function main(): Promise<void> {
   } catch (error) {
     fail(`could not read ${source}: ${(error as Error).message}`)
   }
-  const parsed = parseCostMapText(text)
+  let parsed: unknown
+  try {
+    parsed = parseCostMapText(text)
+  } catch (error) {
+    fail(`${source} is not a cost map: ${(error as Error).message}`)
+  }
   const { report } = buildCostMap(parsed, { text })
   if (!report.ok) fail(`${source} failed validation: ${report.reason}`)
   const sha256 = createHash('sha256').update(text).digest('hex')
@@ -38,7 +46,7 @@ async function main(): Promise<void> {
     source,
     generated_at: new Date().toISOString(),
   }
-  await mkdir(dirname(target), { recursive: true })
+  await mkdir(outDir, { recursive: true })
   await writeAtomic(target, text)
   await writeAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`)
   const notes = [

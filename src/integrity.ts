@@ -11,6 +11,7 @@ import {
   META_KEYS,
   type ModelEntry,
   ModelEntrySchema,
+  PRICE_KEY,
 } from './schema'
 
 /**
@@ -144,6 +145,8 @@ export function buildCostMap(candidate: unknown, options: IntegrityOptions = {})
   }
   const source = candidate as Record<string, unknown>
   if (options.text !== undefined) scanDuplicates(options.text, source, report)
+  const ceiling = options.priceCeiling ?? 0.01
+  const flagged: string[] = []
   let total = 0
   for (const key in source) {
     if (!Object.hasOwn(source, key) || META_KEYS.has(key)) continue
@@ -155,18 +158,23 @@ export function buildCostMap(candidate: unknown, options: IntegrityOptions = {})
       report.dropped.push({ key, reason: keyProblem })
       continue
     }
-    if (isCleanEntry(value)) {
+    if (isCleanEntry(value, ceiling, flagged)) {
       map[key] = value as ModelEntry
+      for (const field of flagged) report.suspicious_prices.push({ key, field, value: (value as Record<string, number>)[field] as number })
+      flagged.length = 0
       continue
     }
+    flagged.length = 0
     const forbidden = findForbiddenKey(value)
     if (forbidden) {
       report.dropped.push({ key, reason: `forbidden key ${forbidden}` })
       continue
     }
     const parsed = ModelEntrySchema.safeParse(value)
-    if (parsed.success) map[key] = parsed.data
-    else report.dropped.push({ key, reason: formatIssues(parsed.error.issues) })
+    if (parsed.success) {
+      map[key] = parsed.data
+      checkPrices(key, parsed.data, ceiling, report)
+    } else report.dropped.push({ key, reason: formatIssues(parsed.error.issues) })
   }
   const count = total - report.dropped.length
   report.model_count = count
@@ -188,7 +196,6 @@ export function buildCostMap(candidate: unknown, options: IntegrityOptions = {})
     }
   }
   const meta = buildMeta(source.fallback_generalizations, map, report, options.sha256 ?? null)
-  checkPrices(map, options.priceCeiling ?? 0.01, report)
   report.case_collisions = caseCollisions(map)
   for (const key in map) Object.freeze(map[key])
   report.ok = true
@@ -300,14 +307,12 @@ function buildMeta(
   return Object.freeze({ rules: Object.freeze(rules), aliases, sha256 })
 }
 
-function checkPrices(map: Record<string, ModelEntry>, ceiling: number, report: IntegrityReport): void {
-  for (const key in map) {
-    const entry = map[key] as Record<string, unknown>
-    for (const field in entry) {
-      const value = entry[field]
-      if (typeof value === 'number' && value > ceiling && field.includes('per_token')) {
-        report.suspicious_prices.push({ key, field, value })
-      }
+/** The ceiling check for entries that went through zod (the fast path checks its own). */
+function checkPrices(key: string, entry: Record<string, unknown>, ceiling: number, report: IntegrityReport): void {
+  for (const field in entry) {
+    const value = entry[field]
+    if (typeof value === 'number' && value > ceiling && field.includes('per_token') && PRICE_KEY.test(field)) {
+      report.suspicious_prices.push({ key, field, value })
     }
   }
 }
@@ -361,6 +366,19 @@ function scanDuplicates(text: string, parsed: Record<string, unknown>, report: I
   )
 }
 
+// Character classes for the scan: everything else is skipped with one table load.
+const QUOTE = 1
+const OPEN = 2
+const CLOSE = 3
+const COLON = 4
+const CLASS = new Uint8Array(128)
+CLASS[34] = QUOTE
+CLASS[123] = OPEN
+CLASS[91] = OPEN
+CLASS[125] = CLOSE
+CLASS[93] = CLOSE
+CLASS[58] = COLON
+
 /** Calls `onKey` for each top-level key and `onEntry` for each top-level object value with its field count. */
 function walkEntries(
   text: string,
@@ -375,25 +393,28 @@ function walkEntries(
   let pending: string | null = null // last string at depth 1: a key if a ':' follows
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i)
-    if (c === 34) {
+    const kind = c < 128 ? CLASS[c] : 0
+    if (kind === 0) continue
+    if (kind === QUOTE) {
       const end = stringEnd(text, i)
       if (end < 0) return
       if (depth === 1) pending = text.slice(i + 1, end)
-      else if (depth === 2 && nextIsColon(text, end + 1)) fields++
       i = end
-    } else if (c === 58) {
-      if (depth === 1 && pending !== null) {
+    } else if (kind === COLON) {
+      // Outside strings, a ':' inside an entry object separates one of its fields from its value.
+      if (depth === 2) fields++
+      else if (depth === 1 && pending !== null) {
         onKey(pending)
         owner = pending
         pending = null
       }
-    } else if (c === 123 || c === 91) {
+    } else if (kind === OPEN) {
       depth++
       if (depth === 2 && c === 123) {
         entryStart = i
         fields = 0
       }
-    } else if (c === 125 || c === 93) {
+    } else {
       if (depth === 2 && c === 125 && entryStart >= 0) {
         onEntry(owner, entryStart, i + 1, fields)
         entryStart = -1

@@ -167,14 +167,22 @@ export function findForbiddenKey(value: unknown, depth = 0): string | null {
 // --- Fast path ---
 
 const LIMIT_KEYS = new Set(['max_tokens', 'max_input_tokens', 'max_output_tokens'])
-/** Fields whose nested shape only zod checks. */
-const NESTED_KEYS = new Set(['tiered_pricing', 'search_context_cost_per_query', 'provider_specific_entry', 'aliases'])
 const enum Kind {
   Other = 0,
   Price = 1,
-  Limit = 2,
-  Nested = 3,
+  PerTokenPrice = 2,
+  Limit = 3,
   Forbidden = 4,
+  Tiers = 5,
+  PriceRecord = 6,
+  AnyRecord = 7,
+  Aliases = 8,
+}
+const SPECIAL: Record<string, Kind> = {
+  tiered_pricing: Kind.Tiers,
+  search_context_cost_per_query: Kind.PriceRecord,
+  provider_specific_entry: Kind.AnyRecord,
+  aliases: Kind.Aliases,
 }
 const kinds = new Map<string, Kind>()
 
@@ -182,9 +190,9 @@ function kindOf(key: string): Kind {
   let kind = kinds.get(key)
   if (kind === undefined) {
     if (FORBIDDEN_KEYS.has(key)) kind = Kind.Forbidden
-    else if (NESTED_KEYS.has(key)) kind = Kind.Nested
+    else if (Object.hasOwn(SPECIAL, key)) kind = SPECIAL[key] as Kind
     else if (LIMIT_KEYS.has(key)) kind = Kind.Limit
-    else if (PRICE_KEY.test(key)) kind = Kind.Price
+    else if (PRICE_KEY.test(key)) kind = key.includes('per_token') ? Kind.PerTokenPrice : Kind.Price
     else kind = Kind.Other
     // Keys come from untrusted files: bound the memo so a hostile map cannot grow it without limit.
     if (kinds.size < 10_000) kinds.set(key, kind)
@@ -192,26 +200,51 @@ function kindOf(key: string): Kind {
   return kind
 }
 
+const isPrice = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v !== Number.POSITIVE_INFINITY
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
 /**
  * @internal True when `value` is an entry that {@link ModelEntrySchema} accepts unchanged (no coercion
- * needed). Most real entries qualify, so loading skips zod's copy for them; anything else goes through
- * zod, which decides and explains. A property test keeps the two in agreement.
+ * needed). Nearly every real entry qualifies, so loading skips zod's copy for them; anything else goes
+ * through zod, which decides and explains. A property test keeps the two in agreement. Per-token prices
+ * above `ceiling` are pushed to `flagged` on the way, so the map is walked once.
  */
-export function isCleanEntry(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
-  const entry = value as Record<string, unknown>
-  const provider = entry.litellm_provider
+export function isCleanEntry(value: unknown, ceiling = Number.POSITIVE_INFINITY, flagged?: string[]): boolean {
+  if (!isRecord(value)) return false
+  const provider = value.litellm_provider
   if (typeof provider !== 'string' || provider === '') return false
-  if (entry.mode !== undefined && typeof entry.mode !== 'string') return false
-  for (const key in entry) {
+  if (value.mode !== undefined && typeof value.mode !== 'string') return false
+  for (const key in value) {
     const kind = kindOf(key)
     if (kind === Kind.Other) continue
-    const v = entry[key]
-    if (kind === Kind.Price) {
-      if (typeof v !== 'number' || !(v >= 0 && v !== Number.POSITIVE_INFINITY)) return false
+    const v = value[key]
+    if (kind === Kind.PerTokenPrice || kind === Kind.Price) {
+      if (!isPrice(v)) return false
+      if (v > ceiling && kind === Kind.PerTokenPrice) flagged?.push(key)
     } else if (kind === Kind.Limit) {
       if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) return false
+    } else if (kind === Kind.Tiers) {
+      if (!Array.isArray(v) || !v.every(isCleanTier)) return false
+    } else if (kind === Kind.PriceRecord) {
+      if (!isRecord(v)) return false
+      for (const k in v) if (FORBIDDEN_KEYS.has(k) || !isPrice(v[k])) return false
+    } else if (kind === Kind.AnyRecord) {
+      if (!isRecord(v) || findForbiddenKey(v) !== null) return false
+    } else if (kind === Kind.Aliases) {
+      if (!Array.isArray(v) || !v.every((a) => typeof a === 'string' && a !== '')) return false
     } else return false
+  }
+  return true
+}
+
+const isRange = (v: unknown) => v === undefined || (Array.isArray(v) && v.length === 2 && v.every(Number.isFinite))
+
+function isCleanTier(tier: unknown): boolean {
+  if (!isRecord(tier) || !isRange(tier.range) || !isRange(tier.max_results_range)) return false
+  for (const key in tier) {
+    const kind = kindOf(key)
+    if (kind === Kind.Forbidden) return false
+    if ((kind === Kind.Price || kind === Kind.PerTokenPrice) && !isPrice(tier[key])) return false
   }
   return true
 }

@@ -1,0 +1,20 @@
+// Load time of the real 1.4 MB map against the floor, bare JSON.parse of the same text, in the same run.
+// Goal (issue 2): parse + validate (+ the duplicate scan) at most 2x JSON.parse.
+import { readFileSync } from 'node:fs'
+import { bench, describe } from 'vitest'
+import { buildCostMap, parseCostMapText } from '../src/integrity'
+import { MAIN_MAP } from '../test/support/data'
+
+const text = readFileSync(MAIN_MAP, 'utf8')
+
+describe('load the March 2026 map (1.4 MB, 2,668 models)', () => {
+  bench('floor: JSON.parse', () => {
+    JSON.parse(text)
+  })
+  bench('costmap: parse + validate', () => {
+    buildCostMap(parseCostMapText(text))
+  })
+  bench('costmap: parse + validate + duplicate-key scan', () => {
+    buildCostMap(parseCostMapText(text), { text })
+  })
+})
