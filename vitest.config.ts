@@ -11,11 +11,13 @@ export default defineConfig({
       name: 'costmap-json-text',
       enforce: 'pre',
       resolveId(source, importer) {
-        if (importer && /\/backup\/[^/]+\.json$/.test(source)) return `${TEXT}${resolve(dirname(importer), source)}-text` // no `.json` ending: vite's JSON plugin must skip it
+        if (importer && /\/backup\/[^/]+\.json$/.test(source))
+          return `${TEXT}${resolve(dirname(importer), source)}-text` // no `.json` ending: vite's JSON plugin must skip it
         return undefined
       },
       load(id) {
-        if (id.startsWith(TEXT)) return `export default ${JSON.stringify(readFileSync(id.slice(TEXT.length, -'-text'.length), 'utf8'))}`
+        if (id.startsWith(TEXT))
+          return `export default ${JSON.stringify(readFileSync(id.slice(TEXT.length, -'-text'.length), 'utf8'))}`
         return undefined
       },
     },

@@ -2,8 +2,9 @@
  * The bundled backup map: inlined into the build as text, so it loads with no `fs` (bundlers, edge).
  * @module
  */
-import backupJsonText from '../backup/model_prices_and_context_window.json'
+
 import manifestText from '../backup/manifest.json'
+import backupJsonText from '../backup/model_prices_and_context_window.json'
 import { CostMapError } from './errors'
 import { type BuiltMap, buildCostMap, type CostMapData, parseCostMapText } from './integrity'
 

@@ -10,7 +10,7 @@
  * @module
  */
 export { type BackupManifest, backupManifest, loadBackup } from './backup'
-export { type CostMapErrorCode, CostMapError, isCostMapError } from './errors'
+export { CostMapError, type CostMapErrorCode, isCostMapError } from './errors'
 export {
   type CostMapData,
   type DroppedEntry,

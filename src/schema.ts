@@ -167,7 +167,7 @@ export function findForbiddenKey(value: unknown, depth = 0): string | null {
 // --- Fast path ---
 
 const LIMIT_KEYS = new Set(['max_tokens', 'max_input_tokens', 'max_output_tokens'])
-const enum Kind {
+enum Kind {
   Other = 0,
   Price = 1,
   PerTokenPrice = 2,

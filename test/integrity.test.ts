@@ -7,7 +7,6 @@ import { syntheticMap } from './support/server'
 
 const base = (n = 60) => syntheticMap(n)
 const ok = { litellm_provider: 'openai', mode: 'chat', input_cost_per_token: 1e-6, output_cost_per_token: 2e-6 }
-const loose = { minModelCount: 1 }
 
 describe('bad entries are dropped and reported, never fatal (catalogue C9–C15, C19)', () => {
   const cases: Array<[string, string, unknown, RegExp]> = [
@@ -92,7 +91,7 @@ describe('accepted and normalised (C12, C16, B17)', () => {
     }
     const { map } = buildCostMap({ ...base(), m: entry })
     expect(map.m?.output_cost_per_token_above_272k_tokens).toBe(4.5e-5)
-    expect((map.m?.tiered_pricing as Array<Record<string, unknown>>)[0]?.input_cost_per_token).toBe(1e-7)
+    expect((map.m?.tiered_pricing as Array<Record<string, unknown>> | undefined)?.[0]?.input_cost_per_token).toBe(1e-7)
   })
 
   it('C16 unknown fields and unknown modes are kept', () => {

@@ -1,7 +1,7 @@
 /** Paths to the shared LiteLLM data (never copied into this repo). */
 import { readdirSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 export const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url))
 export const DATA = join(SHARED, 'data/litellm')
