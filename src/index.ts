@@ -4,12 +4,24 @@
  *
  * @example
  * ```ts
- * import { getModelCostMap } from 'costmap'
- * const { map, source } = await getModelCostMap()
+ * import { ModelCostMap } from 'costmap'
+ * const costs = new ModelCostMap({ scheduleHours: 6 })
+ * costs.completionCost({ model: 'gpt-4o', usage: response.usage }).totalCost
  * ```
  * @module
  */
 export { type BackupManifest, backupManifest, loadBackup } from './backup'
+export { completionCost, costPerToken } from './cost'
+export type {
+  Adjustments,
+  CallType,
+  CostArgs,
+  CostComponent,
+  CostResult,
+  MarginSpec,
+  TokenCosts,
+} from './cost.types'
+export { type CostMapDiff, diffCostMaps, type PriceChange, type PriceChangeGuard } from './diff'
 export { CostMapError, type CostMapErrorCode, isCostMapError } from './errors'
 export {
   type CostMapData,
@@ -19,5 +31,17 @@ export {
   validateModelCostMap,
 } from './integrity'
 export { getModelCostMap, type LoadOptions, type LoadResult } from './loader'
+export { MODEL_INFO_FIELDS, type ModelInfo } from './model-info'
+export { findModelInfo, getModelInfo } from './resolve'
+export type { MapLike } from './resolve.index'
+export type { ScheduleStatus } from './scheduler'
 export { type FallbackRule, FallbackRuleSchema, META_KEYS, type ModelEntry, ModelEntrySchema } from './schema'
+export { ModelCostMap } from './store'
+export type {
+  ModelCostMapEvents,
+  ModelCostMapOptions,
+  ReloadResult,
+  Snapshot,
+  SourceInfo,
+} from './store.types'
 export { DEFAULT_MODEL_COST_MAP_URL, type TransportOptions } from './transport'

@@ -1,0 +1,163 @@
+/**
+ * Per-map lookup indexes (lower-case keys, aliases, providers, classified fallback rules) and the
+ * per-map resolution memo, built once per map object and cached in a WeakMap.
+ * @module
+ */
+import { type CompiledRule, type CostMapData, isBuiltMap, mapMeta } from './integrity'
+import type { ModelInfo } from './model-info'
+import { EXTRA_PROVIDERS } from './resolve.names'
+
+/**
+ * A map as the pricing helpers accept it: a loaded map (`LoadResult.map`, `loadBackup()`), a store
+ * snapshot (anything with a `map` and an optional `sha256`), or a hand-made `{ key: entry }` object.
+ *
+ * @example
+ * ```ts
+ * const a: MapLike = loadBackup()
+ * const b: MapLike = costs.snapshot
+ * const c: MapLike = { 'my-model': { litellm_provider: 'openai', input_cost_per_token: 1e-6 } }
+ * ```
+ */
+export type MapLike =
+  | CostMapData
+  | { readonly map: CostMapData; readonly sha256?: string | null }
+  | Readonly<Record<string, Readonly<Record<string, unknown>>>>
+
+/** @internal One resolution result, memoized per (map, model, provider). */
+export interface Resolved {
+  info: ModelInfo
+  /** The entry prices are read from (fill-missing rule keys merged in, when any). */
+  entry: Readonly<Record<string, unknown>>
+  key: string
+  /** Requested provider, else the one inferred from the prefix, else the entry's `litellm_provider`. */
+  provider: string
+  /** Set when only fallback rules answered (they carry no prices of their own). */
+  rule: string | undefined
+  /** The entry's price plan, cached here by the pricing code so the hot path skips a WeakMap lookup. */
+  plan?: unknown
+}
+
+/** @internal Everything resolution needs for one map object. */
+export interface MapIndex {
+  entries: Readonly<Record<string, Readonly<Record<string, unknown>>>>
+  lower: Map<string, string>
+  aliases: ReadonlyMap<string, string>
+  providers: Set<string>
+  routing: CompiledRule[]
+  capability: CompiledRule[]
+  fill: CompiledRule[]
+  /** provider ('' when none) -> model -> result (null = not mapped) */
+  memo: Map<string, Map<string, Resolved | null>>
+  memoSize: number
+}
+
+/** @internal The index and the sha256 of the data a MapLike carries. */
+export interface MapContext {
+  index: MapIndex
+  sha256: string | null
+}
+
+const MEMO_LIMIT = 50_000
+const indexes = new WeakMap<object, MapIndex>()
+const contexts = new WeakMap<object, MapContext>()
+
+/**
+ * @internal The cached context of a map, snapshot or hand-made object.
+ * @example
+ * ```ts
+ * contextOf(loadBackup()).index.lower.get('gpt-4o') // 'gpt-4o'
+ * ```
+ */
+export function contextOf(value: MapLike): MapContext {
+  let ctx = contexts.get(value)
+  if (ctx !== undefined) return ctx
+  let map = value as CostMapData
+  let sha256: string | null = null
+  if (!isBuiltMap(value) && isSnapshot(value)) {
+    map = value.map
+    sha256 = typeof value.sha256 === 'string' ? value.sha256 : null
+  }
+  let index = indexes.get(map)
+  if (index === undefined) {
+    index = buildIndex(map)
+    indexes.set(map, index)
+  }
+  ctx = { index, sha256: sha256 ?? mapMeta(map).sha256 }
+  contexts.set(value, ctx)
+  return ctx
+}
+
+function isSnapshot(value: object): value is { map: CostMapData; sha256?: string | null } {
+  const inner = (value as { map?: unknown }).map
+  if (typeof inner !== 'object' || inner === null) return false
+  // A hand-made map may hold a model called "map": that one is an entry with a provider.
+  return isBuiltMap(inner) || typeof (inner as { litellm_provider?: unknown }).litellm_provider !== 'string'
+}
+
+function buildIndex(map: CostMapData): MapIndex {
+  const built = isBuiltMap(map)
+  // A hand-made object has Object.prototype: copy it so `toString` is never a model.
+  const entries: Record<string, Readonly<Record<string, unknown>>> = built ? (map as never) : Object.create(null)
+  const lower = new Map<string, string>()
+  const providers = new Set<string>(EXTRA_PROVIDERS)
+  for (const key in map) {
+    const entry = (map as Record<string, unknown>)[key]
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) continue
+    if (!built) entries[key] = entry as Record<string, unknown>
+    // LiteLLM's index is `{k.lower(): k}`: the last key of a case collision wins.
+    lower.set(key.toLowerCase(), key)
+    const provider = (entry as { litellm_provider?: unknown }).litellm_provider
+    if (typeof provider === 'string') providers.add(provider.toLowerCase())
+  }
+  const meta = mapMeta(map)
+  for (const [alias, key] of meta.aliases) if (!lower.has(alias.toLowerCase())) lower.set(alias.toLowerCase(), key)
+  const routing: CompiledRule[] = []
+  const capability: CompiledRule[] = []
+  const fill: CompiledRule[] = []
+  for (const rule of meta.rules) {
+    const info = rule.model_info
+    const provider = info.litellm_provider
+    const keys = Object.keys(info)
+    // Upstream: only-provider = routing rule; anything else = capability; a legacy mix is both.
+    if (provider !== undefined) {
+      if (typeof provider !== 'string') continue
+      routing.push(rule)
+      if (keys.length === 1) continue
+    }
+    capability.push(rule)
+    if (rule.fill_missing_for_providers?.length) fill.push(rule)
+  }
+  return { entries, lower, aliases: meta.aliases, providers, routing, capability, fill, memo: new Map(), memoSize: 0 }
+}
+
+/**
+ * @internal Memo read: `undefined` = not computed yet, `null` = not mapped.
+ * @example
+ * ```ts
+ * memoGet(index, '', 'gpt-4o')
+ * ```
+ */
+export function memoGet(index: MapIndex, provider: string, model: string): Resolved | null | undefined {
+  return index.memo.get(provider)?.get(model)
+}
+
+/**
+ * @internal Memo write, bounded: callers with unbounded distinct model strings cannot grow it forever.
+ * @example
+ * ```ts
+ * memoSet(index, '', 'gpt-4o', resolved)
+ * ```
+ */
+export function memoSet(index: MapIndex, provider: string, model: string, value: Resolved | null): void {
+  if (index.memoSize >= MEMO_LIMIT) {
+    index.memo.clear()
+    index.memoSize = 0
+  }
+  let inner = index.memo.get(provider)
+  if (inner === undefined) {
+    inner = new Map()
+    index.memo.set(provider, inner)
+  }
+  inner.set(model, value)
+  index.memoSize++
+}
