@@ -329,3 +329,14 @@ function caseCollisions(map: Record<string, ModelEntry>): string[][] {
   }
   return [...groups.values()].filter((g) => g.length > 1)
 }
+
+/**
+ * @internal A new map: `base`'s entries with `entries` laid over them, keeping `base`'s rules, aliases
+ * and sha256. Used to re-apply registered models on every snapshot.
+ */
+export function extendMap(base: CostMapData, entries: Readonly<Record<string, ModelEntry>>): CostMapData {
+  const map = Object.create(null) as Record<string, ModelEntry>
+  for (const key in base) map[key] = base[key] as ModelEntry
+  for (const key of Object.keys(entries)) map[key] = Object.freeze(entries[key]) as ModelEntry
+  return attach(map, mapMeta(base))
+}

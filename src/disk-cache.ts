@@ -1,0 +1,72 @@
+/**
+ * The last good map on disk, so a restart while the upstream is down keeps today's prices.
+ * Written atomically (temp file, fsync, rename): a crash mid-write leaves the previous file intact.
+ * @module
+ */
+
+import { type BuiltMap, parseCostMapText } from './integrity'
+import { buildChecked, type ResolvedLoadOptions, sha256Hex } from './loader'
+
+/** @internal What is stored beside the map text. */
+export interface CacheMeta {
+  sha256: string
+  etag: string | null
+  url: string | null
+  fetched_at: string
+}
+
+/** @internal Writes `text` and its meta; errors are returned, not thrown (a cache is best effort). */
+export async function writeCache(file: string, text: string, meta: CacheMeta): Promise<Error | null> {
+  try {
+    const { open, rename, mkdir } = await import('node:fs/promises')
+    const { dirname } = await import('node:path')
+    await mkdir(dirname(file), { recursive: true })
+    for (const [path, data] of [
+      [file, text],
+      [`${file}.meta.json`, JSON.stringify(meta)],
+    ] as const) {
+      const tmp = `${path}.${process.pid}.${Date.now()}.tmp`
+      const handle = await open(tmp, 'w')
+      try {
+        await handle.writeFile(data)
+        await handle.sync()
+      } finally {
+        await handle.close()
+      }
+      await rename(tmp, path)
+    }
+    return null
+  } catch (error) {
+    return error as Error
+  }
+}
+
+/** @internal The cached text and meta, or null when missing, empty or unreadable. */
+export async function readCache(file: string): Promise<{ text: string; meta: CacheMeta } | null> {
+  try {
+    const { readFile } = await import('node:fs/promises')
+    const [text, metaText] = await Promise.all([readFile(file, 'utf8'), readFile(`${file}.meta.json`, 'utf8')])
+    if (text.trim() === '') return null
+    const meta = JSON.parse(metaText) as CacheMeta
+    if (typeof meta.sha256 !== 'string' || typeof meta.fetched_at !== 'string') return null
+    return { text, meta }
+  } catch {
+    return null
+  }
+}
+
+/**
+ * @internal The cached map, validated like a download, when it exists and is newer than `notBefore`.
+ * @throws when the file is there but broken (the caller warns and ignores it)
+ */
+export async function loadCachedMap(
+  file: string,
+  notBefore: string,
+  options: ResolvedLoadOptions,
+): Promise<{ built: BuiltMap; sha256: string; meta: CacheMeta } | null> {
+  const cached = await readCache(file)
+  if (!cached || Date.parse(cached.meta.fetched_at) <= Date.parse(notBefore)) return null
+  const sha256 = await sha256Hex(cached.text)
+  if (sha256 !== cached.meta.sha256) throw new Error('the cache file does not match its recorded sha256')
+  return { built: buildChecked(parseCostMapText(cached.text), cached.text, sha256, options), sha256, meta: cached.meta }
+}

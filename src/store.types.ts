@@ -1,0 +1,105 @@
+/**
+ * Types of the store: snapshots, reload results, source info, events and options.
+ * @module
+ */
+import type { PriceChange, PriceChangeGuard } from './diff'
+import type { CostMapData } from './integrity'
+import type { LoadOptions } from './loader'
+import type { ScheduleStatus } from './scheduler'
+import type { ModelEntry } from './schema'
+
+/**
+ * One frozen version of the map. A cost computed during a reload uses the old or the new snapshot, never a mix.
+ *
+ * @example
+ * ```ts
+ * const { version, sha256, map } = costs.snapshot
+ * ```
+ */
+export interface Snapshot {
+  readonly version: number
+  readonly sha256: string
+  readonly loaded_at: string
+  readonly source: 'remote' | 'local'
+  /** The map with registered models applied. */
+  readonly map: CostMapData
+}
+
+/**
+ * The outcome of a reload, as LiteLLM's sync endpoints and logs report it.
+ *
+ * @example
+ * ```ts
+ * const r = await costs.reload()
+ * if (r.status === 'failed') alert(r.error)
+ * ```
+ */
+export interface ReloadResult {
+  status: 'success' | 'unchanged' | 'failed'
+  models_count: number
+  new_models: string[]
+  removed_models: string[]
+  pricing_changes: number
+  changed_models: string[]
+  source: 'remote' | 'local'
+  sha256: string
+  error: string | null
+  timestamp: string
+}
+
+/**
+ * Where the active map came from (`GET /model/cost_map/source`).
+ *
+ * @example
+ * ```ts
+ * costs.source().fallback_reason
+ * ```
+ */
+export interface SourceInfo {
+  source: 'remote' | 'local'
+  url: string | null
+  is_env_forced: boolean
+  fallback_reason: string | null
+  model_count: number
+  loaded_at: string
+  sha256: string
+  etag: string | null
+  version: number
+  /** Why the last reload failed (the active map was kept), or null. */
+  last_error: string | null
+}
+
+/** Events of {@link ModelCostMap}. */
+export interface ModelCostMapEvents {
+  [key: string | symbol]: unknown
+  change: ReloadResult & { previous_sha256: string; price_changes: PriceChange[] }
+  reload: ReloadResult
+  reload_failed: { error: string; keptVersion: number }
+  schedule: ScheduleStatus
+}
+
+/**
+ * Options of {@link ModelCostMap}: every loading option, plus the store's own.
+ *
+ * @example
+ * ```ts
+ * new ModelCostMap({ cacheFile: '/var/cache/costmap.json', scheduleHours: 6, logger: pino() })
+ * ```
+ */
+export interface ModelCostMapOptions extends Omit<LoadOptions, 'etag' | 'activeModelCount' | 'signal' | 'logger'> {
+  /** The remote map. @default env LITELLM_MODEL_COST_MAP_URL, else LiteLLM's upstream URL */
+  url?: string
+  /** Start loading the remote map in the background at construction. @default true */
+  autoLoad?: boolean
+  /** Keep the last good remote map here and start from it when it is newer than the bundled backup. */
+  cacheFile?: string
+  /** Start a reload schedule at construction. */
+  scheduleHours?: number
+  /** Spread scheduled reloads over up to this fraction of the interval (0..1). @default 0 */
+  scheduleJitter?: number
+  priceChangeGuard?: PriceChangeGuard
+  /** Models and custom prices to register at start (see {@link ModelCostMap.registerModel}). */
+  models?: Record<string, Partial<ModelEntry>>
+  /** `info` gets the structured sync log line of each reload; `warn` gets problems. @default none */
+  logger?: { info?: (entry: Record<string, unknown>) => void; warn?: (message: string) => void }
+}

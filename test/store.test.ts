@@ -1,0 +1,267 @@
+import { createHash } from 'node:crypto'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { backupManifest } from '../src/backup'
+import { ModelCostMap } from '../src/store'
+import type { ModelCostMapOptions, ReloadResult } from '../src/store.types'
+import { historyFiles, MAIN_MAP, readText } from './support/data'
+import { type Reply, startServer, syntheticMap, type TestServer } from './support/server'
+
+const sha = (text: string) => createHash('sha256').update(text).digest('hex')
+const FAST = { retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 }, timeoutMs: 2000 }
+const cleanup: Array<() => unknown> = []
+afterEach(async () => {
+  vi.useRealTimers()
+  for (const f of cleanup.splice(0).reverse()) await f()
+})
+
+/** A server whose next reply the test sets, and a store pointed at it with every event recorded. */
+async function setup(first: Reply, options: ModelCostMapOptions = {}) {
+  let reply = first
+  const server: TestServer = await startServer(() => reply)
+  const events: Array<[string, unknown]> = []
+  const costs = new ModelCostMap({ url: `${server.url}/map.json`, ...FAST, ...options })
+  for (const e of ['change', 'reload', 'reload_failed', 'schedule'] as const) costs.on(e, (p) => events.push([e, p]))
+  cleanup.push(
+    () => server.close(),
+    () => costs.dispose(),
+  )
+  return { server, costs, events, set: (r: Reply) => (reply = r), names: () => events.map(([n]) => n) }
+}
+
+let mainText: string
+beforeAll(() => {
+  mainText = readText(MAIN_MAP)
+})
+
+describe('start-up', () => {
+  it('is usable at once on the bundled backup, before any network', () => {
+    const costs = new ModelCostMap({ autoLoad: false })
+    cleanup.push(() => costs.dispose())
+    expect(costs.snapshot).toMatchObject({ version: 1, sha256: backupManifest().sha256, source: 'local' })
+    expect(costs.getModelInfo('gpt-4o').input_cost_per_token).toBe(2.5e-6)
+    expect(Object.isFrozen(costs.snapshot)).toBe(true)
+  })
+
+  it('loads the remote map in the background; ready resolves after the first attempt', async () => {
+    const text = readText(historyFiles().at(-1)!)
+    const { costs, names } = await setup({ body: text, headers: { etag: '"a"' } })
+    expect(costs.snapshot.source).toBe('local')
+    await costs.ready
+    expect(costs.source()).toMatchObject({
+      source: 'remote',
+      sha256: sha(text),
+      etag: '"a"',
+      fallback_reason: null,
+      version: 2,
+    })
+    expect(names()).toEqual(['change', 'reload'])
+  })
+
+  it('a failed first attempt keeps the backup and says why, like LiteLLM', async () => {
+    const { costs } = await setup({ status: 503 })
+    await costs.ready
+    expect(costs.source()).toMatchObject({ source: 'local', sha256: backupManifest().sha256 })
+    expect(costs.source().fallback_reason).toMatch(/^HTTP 503 from /)
+  })
+
+  it('LITELLM_LOCAL_MODEL_COST_MAP=true never touches the network', async () => {
+    vi.stubEnv('LITELLM_LOCAL_MODEL_COST_MAP', 'true')
+    cleanup.push(() => vi.unstubAllEnvs())
+    const { costs, server } = await setup({ body: mainText })
+    await costs.ready
+    await costs.reload()
+    expect(server.requests).toHaveLength(0)
+    expect(costs.source()).toMatchObject({ source: 'local', is_env_forced: true })
+  })
+})
+
+describe('scripted reload sequences against a real server', () => {
+  const v1 = () => readText(historyFiles().at(-2)!)
+  const v2 = () => readText(historyFiles().at(-1)!)
+
+  it('success, 304, identical body, shrink, HTML, 500 then recovery, slow body past the deadline', async () => {
+    const { costs, server, events, set, names } = await setup(
+      { body: v1(), headers: { etag: '"1"' } },
+      { timeoutMs: 800 },
+    )
+    await costs.ready
+    const step = async (
+      reply: Reply,
+      status: ReloadResult['status'],
+      expectedSha: string,
+      expectedEvents: string[],
+    ) => {
+      set(reply)
+      events.length = 0
+      const result = await costs.reload()
+      expect(result.status).toBe(status)
+      expect(costs.snapshot.sha256).toBe(expectedSha)
+      expect(names()).toEqual(expectedEvents)
+      return result
+    }
+    // 304 when our etag still matches: nothing to do.
+    await step({ status: 304, headers: { etag: '"1"' } }, 'unchanged', sha(v1()), ['reload'])
+    expect(server.requests.at(-1)?.headers['if-none-match']).toBe('"1"')
+    // Byte-identical body under a new etag: no swap, the etag is updated.
+    await step({ body: v1(), headers: { etag: '"1b"' } }, 'unchanged', sha(v1()), ['reload'])
+    expect(costs.source().etag).toBe('"1b"')
+    // A real change.
+    const changed = await step({ body: v2(), headers: { etag: '"2"' } }, 'success', sha(v2()), ['change', 'reload'])
+    expect(changed.new_models.length + changed.changed_models.length).toBeGreaterThan(0)
+    const version = costs.snapshot.version
+    // Shrink, HTML, 500: each keeps the active map.
+    const shrink = await step({ body: JSON.stringify(syntheticMap(100)) }, 'failed', sha(v2()), [
+      'reload_failed',
+      'reload',
+    ])
+    expect(shrink.error).toMatch(/map shrank significantly \(fetched=100, backup=2668/)
+    const html = await step({ body: '<html>maintenance</html>' }, 'failed', sha(v2()), ['reload_failed', 'reload'])
+    expect(html.error).toBe('invalid JSON: the body is HTML, not the cost map')
+    const down = await step({ status: 500 }, 'failed', sha(v2()), ['reload_failed', 'reload'])
+    expect(down.error).toMatch(/^HTTP 500 from /)
+    expect(events[0]?.[1]).toEqual({ error: down.error, keptVersion: version })
+    // Recovery.
+    await step({ body: v1(), headers: { etag: '"3"' } }, 'success', sha(v1()), ['change', 'reload'])
+    // A body trickled past the deadline.
+    const slow = await step({ body: v2(), trickle: { bytes: 4096, everyMs: 20 } }, 'failed', sha(v1()), [
+      'reload_failed',
+      'reload',
+    ])
+    expect(slow.error).toMatch(/within 800 ms$/)
+    expect(costs.source().last_error).toBe(slow.error)
+    expect(costs.snapshot.version).toBe(version + 1)
+  })
+
+  it('ten concurrent reloads make one fetch and share one result', async () => {
+    const { costs, server, set } = await setup({ body: v1() })
+    await costs.ready
+    set({ body: v2(), delayMs: 100 })
+    const before = server.requests.length
+    const results = await Promise.all(Array.from({ length: 10 }, () => costs.reload()))
+    expect(server.requests.length - before).toBe(1)
+    expect(new Set(results).size).toBe(1)
+    expect(results[0]?.status).toBe('success')
+  })
+
+  it('a rejected file is remembered and not validated again', async () => {
+    const { costs, set } = await setup({ body: v1() })
+    await costs.ready
+    set({ body: JSON.stringify(syntheticMap(60)) })
+    const first = await costs.reload()
+    const second = await costs.reload()
+    expect(first.error).toMatch(/shrank/)
+    expect(second.error).toBe(`${first.error} (this file was rejected before)`)
+  })
+
+  it('a throwing listener cannot break a reload', async () => {
+    const warn = vi.fn()
+    const { costs, set } = await setup({ body: v1() }, { logger: { warn } })
+    costs.on('change', () => {
+      throw new Error('listener bug')
+    })
+    await costs.ready
+    set({ body: v2() })
+    expect((await costs.reload()).status).toBe('success')
+    expect(costs.snapshot.sha256).toBe(sha(v2()))
+    expect(warn.mock.calls.map((c) => c[0]).join('\n')).toMatch(/a change listener threw: listener bug/)
+  })
+
+  it('writes the structured sync log line', async () => {
+    const info = vi.fn()
+    const { costs } = await setup({ body: v2() }, { logger: { info } })
+    await costs.ready
+    const line = info.mock.calls[0]?.[0] as Record<string, unknown>
+    expect(Object.keys(line)).toEqual([
+      'timestamp',
+      'action',
+      'status',
+      'models_updated',
+      'new_models',
+      'pricing_changes',
+    ])
+    expect(line).toMatchObject({ action: 'model_cost_map_reload', status: 'success' })
+  })
+
+  it('priceChangeGuard holds back a file whose prices jumped', async () => {
+    const base = JSON.parse(v1()) as Record<string, Record<string, unknown>>
+    base['gpt-4o'] = { ...base['gpt-4o'], input_cost_per_token: 2.5e-3 }
+    const { costs, set } = await setup({ body: v1() }, { priceChangeGuard: { maxFactor: 10 } })
+    await costs.ready
+    set({ body: JSON.stringify(base) })
+    const result = await costs.reload()
+    expect(result.status).toBe('failed')
+    expect(result.error).toBe(
+      'held back by priceChangeGuard: gpt-4o.input_cost_per_token moved 0.0000025 -> 0.0025 (more than 10x)',
+    )
+    expect(costs.getModelInfo('gpt-4o').input_cost_per_token).toBe(2.5e-6)
+  })
+})
+
+describe('registered models survive reloads (LiteLLM #35491, #30081)', () => {
+  it('custom prices, including 0, are re-applied after every reload', async () => {
+    const { costs, set } = await setup({ body: readText(historyFiles().at(-2)!) })
+    costs.registerModel({
+      'gpt-4o': { input_cost_per_token: 0 },
+      'my-llama': { litellm_provider: 'openai', mode: 'chat', input_cost_per_token: 1e-7, output_cost_per_token: 2e-7 },
+    })
+    await costs.ready
+    set({ body: readText(historyFiles().at(-1)!) })
+    expect((await costs.reload()).status).toBe('success')
+    expect(costs.getModelInfo('gpt-4o')).toMatchObject({ input_cost_per_token: 0, output_cost_per_token: 1e-5 })
+    expect(costs.getModelInfo('my-llama').output_cost_per_token).toBe(2e-7)
+  })
+
+  it('an invalid registration is refused whole', () => {
+    const costs = new ModelCostMap({ autoLoad: false })
+    cleanup.push(() => costs.dispose())
+    expect(() => costs.registerModel({ ok: { litellm_provider: 'x' }, bad: { input_cost_per_token: -1 } })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    )
+    expect(costs.findModelInfo('ok')).toBeUndefined()
+  })
+})
+
+describe('last good map on disk', () => {
+  it('is written after a remote load and used at the next start while the upstream is down', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'costmap-cache-'))
+    cleanup.push(() => rm(dir, { recursive: true, force: true }))
+    const cacheFile = join(dir, 'map.json')
+    const text = readText(historyFiles().at(-1)!)
+    const first = await setup({ body: text }, { cacheFile })
+    await first.costs.ready
+    expect(await readFile(cacheFile, 'utf8')).toBe(text)
+
+    const second = await setup({ status: 503 }, { cacheFile })
+    await second.costs.ready
+    expect(second.costs.snapshot.sha256).toBe(sha(text))
+    expect(second.costs.source().fallback_reason).toMatch(/^HTTP 503/)
+  })
+
+  it('a corrupted cache file is ignored with a warning', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'costmap-cache-'))
+    cleanup.push(() => rm(dir, { recursive: true, force: true }))
+    const cacheFile = join(dir, 'map.json')
+    await writeFile(cacheFile, '{"truncated": ')
+    await writeFile(
+      `${cacheFile}.meta.json`,
+      JSON.stringify({ sha256: 'x', fetched_at: new Date().toISOString(), etag: null, url: null }),
+    )
+    const warn = vi.fn()
+    const { costs } = await setup({ status: 503 }, { cacheFile, logger: { warn } })
+    await costs.ready
+    expect(costs.snapshot.sha256).toBe(backupManifest().sha256)
+    expect(warn.mock.calls.map((c) => c[0]).join('\n')).toMatch(/ignoring the cache file/)
+  })
+})
+
+describe('every CostResult names the data that priced it', () => {
+  it('carries the snapshot sha256', async () => {
+    const costs = new ModelCostMap({ autoLoad: false })
+    cleanup.push(() => costs.dispose())
+    const r = costs.completionCost({ model: 'gpt-4o', usage: { prompt_tokens: 10, completion_tokens: 5 } })
+    expect(r.sha256).toBe(backupManifest().sha256)
+  })
+})
