@@ -7,10 +7,12 @@ import { syntheticMap } from './support/server'
 const HOUR = 3_600_000
 let calls = 0
 let failing = false
+let gate: Promise<void> | null = null
 let costs: ModelCostMap
 const body = JSON.stringify(syntheticMap(3000))
 const fetchStub = (async () => {
   calls++
+  if (gate) await gate
   return failing ? new Response('down', { status: 503 }) : new Response(body, { status: 200 })
 }) as typeof fetch
 
@@ -123,11 +125,17 @@ describe('schedule(hours)', () => {
     expect(calls).toBe(7)
   })
 
-  it('a manual reload while a scheduled one runs shares the same fetch', async () => {
+  it('a scheduled run while a manual reload is in flight shares the same fetch', async () => {
+    let open = () => {}
+    gate = new Promise<void>((resolve) => {
+      open = resolve
+    })
     costs.schedule(1)
     await vi.advanceTimersByTimeAsync(HOUR - 1)
-    const manual = costs.reload()
-    await vi.advanceTimersByTimeAsync(1)
+    const manual = costs.reload() // its fetch is held open by the gate
+    await vi.advanceTimersByTimeAsync(1) // the scheduled run fires now
+    open()
+    gate = null
     await manual
     expect(calls).toBe(1)
   })
