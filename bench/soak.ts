@@ -24,7 +24,13 @@ if (!gc) throw new Error('run with node --expose-gc')
 
 const costs = new ModelCostMap({ url, autoLoad: false, timeoutMs: 30_000 })
 const usage = { prompt_tokens: 1200, completion_tokens: 350, prompt_tokens_details: { cached_tokens: 200 } }
-const models = ['gpt-4o', 'claude-sonnet-4-5-20250929', 'gemini/gemini-2.5-pro', 'gpt-4o-mini', 'bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0']
+const models = [
+  'gpt-4o',
+  'claude-sonnet-4-5-20250929',
+  'gemini/gemini-2.5-pro',
+  'gpt-4o-mini',
+  'bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+]
 
 function sample(n: number): number[] {
   const out: number[] = []
@@ -35,7 +41,8 @@ function sample(n: number): number[] {
   }
   return out
 }
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!
 
 await costs.reload()
 await costs.reload() // both maps seen once, indexes warm

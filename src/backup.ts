@@ -6,7 +6,8 @@
 import manifestText from '../backup/manifest.json'
 import backupJsonText from '../backup/model_prices_and_context_window.json'
 import { CostMapError } from './errors'
-import { type BuiltMap, buildCostMap, type CostMapData, parseCostMapText } from './integrity'
+import { type BuiltMap, buildCostMap, parseCostMapText } from './integrity'
+import type { CostMapData } from './map'
 
 /**
  * What `npm run backup:update` recorded about the bundled file.

@@ -2,7 +2,7 @@
  * What changed between two cost maps: the sync report LiteLLM users script by hand.
  * @module
  */
-import type { CostMapData } from './integrity'
+import type { CostMapData } from './map'
 import { PRICE_KEY } from './schema'
 
 /** One price field that moved (a field that appeared or disappeared has `null` on that side). */

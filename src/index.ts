@@ -24,13 +24,13 @@ export type {
 export { type CostMapDiff, diffCostMaps, type PriceChange, type PriceChangeGuard } from './diff'
 export { CostMapError, type CostMapErrorCode, isCostMapError } from './errors'
 export {
-  type CostMapData,
   type DroppedEntry,
   type IntegrityOptions,
   type IntegrityReport,
   validateModelCostMap,
 } from './integrity'
 export { getModelCostMap, type LoadOptions, type LoadResult } from './loader'
+export type { CostMapData } from './map'
 export { MODEL_INFO_FIELDS, type ModelInfo } from './model-info'
 export { findModelInfo, getModelInfo } from './resolve'
 export type { MapLike } from './resolve.index'

@@ -4,55 +4,16 @@
  */
 import { CostMapError } from './errors'
 import { scanDuplicates } from './integrity.duplicates'
+import { attach, buildMapMeta, type CostMapData, EMPTY_META } from './map'
 import {
-  type FallbackRule,
-  FallbackRuleSchema,
   findForbiddenKey,
+  formatIssues,
   isCleanEntry,
   META_KEYS,
   type ModelEntry,
   ModelEntrySchema,
   PRICE_KEY,
 } from './schema'
-
-/**
- * A validated cost map: model key -> entry, meta keys removed, null prototype (so `toString` or
- * `__proto__` are never models). Fallback rules and aliases ride along, non-enumerable.
- *
- * @example
- * ```ts
- * const map: CostMapData = loadBackup()
- * map['gpt-4o']?.input_cost_per_token
- * ```
- */
-export type CostMapData = Readonly<Record<string, Readonly<ModelEntry>>>
-
-/** @internal What resolution needs beside the entries. */
-export interface MapMeta {
-  rules: readonly CompiledRule[]
-  /** alias (as written) -> canonical key */
-  aliases: ReadonlyMap<string, string>
-  /** sha256 of the bytes the map was parsed from, when known. */
-  sha256: string | null
-}
-
-/** @internal A fallback rule with its regex compiled (case-insensitive, like LiteLLM's `re.search`). */
-export interface CompiledRule extends FallbackRule {
-  regex: RegExp
-}
-
-const META = Symbol.for('costmap.meta')
-const EMPTY_META: MapMeta = Object.freeze({ rules: [], aliases: new Map(), sha256: null })
-
-/** @internal The rules and aliases attached to a loaded map (empty for a plain object). */
-export function mapMeta(map: CostMapData): MapMeta {
-  return (map as unknown as Record<symbol, MapMeta | undefined>)[META] ?? EMPTY_META
-}
-
-/** @internal True for a map built by costmap (as opposed to a snapshot or a hand-made object). */
-export function isBuiltMap(value: unknown): value is CostMapData {
-  return typeof value === 'object' && value !== null && META in value
-}
 
 /** One entry left out of the map, and why. */
 export interface DroppedEntry {
@@ -197,7 +158,7 @@ export function buildCostMap(candidate: unknown, options: IntegrityOptions = {})
       )
     }
   }
-  const meta = buildMeta(source.fallback_generalizations, map, report, options.sha256 ?? null)
+  const meta = buildMapMeta(source.fallback_generalizations, map, report, options.sha256 ?? null)
   report.case_collisions = caseCollisions(map)
   for (const key in map) Object.freeze(map[key])
   report.ok = true
@@ -254,62 +215,6 @@ function checkKey(key: string): string | null {
   return null
 }
 
-function formatIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
-  return issues
-    .slice(0, 3)
-    .map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message))
-    .join('; ')
-}
-
-function attach(map: Record<string, ModelEntry>, meta: MapMeta): CostMapData {
-  Object.defineProperty(map, META, { value: meta, enumerable: false })
-  return Object.freeze(map)
-}
-
-function buildMeta(
-  block: unknown,
-  map: Record<string, ModelEntry>,
-  report: IntegrityReport,
-  sha256: string | null,
-): MapMeta {
-  const rules: CompiledRule[] = []
-  const rawRules = (block as { rules?: unknown } | undefined)?.rules
-  if (Array.isArray(rawRules)) {
-    rawRules.forEach((raw, i) => {
-      const parsed = FallbackRuleSchema.safeParse(raw)
-      if (!parsed.success) {
-        report.dropped.push({ key: `fallback_generalizations.rules[${i}]`, reason: formatIssues(parsed.error.issues) })
-        return
-      }
-      try {
-        rules.push({ ...parsed.data, regex: new RegExp(parsed.data.pattern, 'i') })
-      } catch (error) {
-        report.dropped.push({
-          key: `fallback_generalizations.rules[${i}]`,
-          reason: `bad pattern: ${(error as Error).message}`,
-        })
-      }
-    })
-    // Legacy single-level `extends`: the parent's fields first, the rule's own win.
-    const byName = new Map(rules.map((r) => [r.name, r]))
-    for (const rule of rules) {
-      const parent = rule.extends ? byName.get(rule.extends) : undefined
-      if (parent) rule.model_info = { ...parent.model_info, ...rule.model_info }
-    }
-  }
-  const aliases = new Map<string, string>()
-  for (const key in map) {
-    for (const alias of map[key]?.aliases ?? []) {
-      // LiteLLM skips an alias that collides with a canonical key or an earlier alias.
-      if (alias in map || aliases.has(alias))
-        report.dropped.push({ key: `${key}.aliases`, reason: `alias ${alias} collides` })
-      else aliases.set(alias, key)
-    }
-  }
-  return Object.freeze({ rules: Object.freeze(rules), aliases, sha256 })
-}
-
-/** The ceiling check for entries that went through zod (the fast path checks its own). */
 function checkPrices(key: string, entry: Record<string, unknown>, ceiling: number, report: IntegrityReport): void {
   for (const field in entry) {
     const value = entry[field]
@@ -328,15 +233,4 @@ function caseCollisions(map: Record<string, ModelEntry>): string[][] {
     else groups.set(lower, [key])
   }
   return [...groups.values()].filter((g) => g.length > 1)
-}
-
-/**
- * @internal A new map: `base`'s entries with `entries` laid over them, keeping `base`'s rules, aliases
- * and sha256. Used to re-apply registered models on every snapshot.
- */
-export function extendMap(base: CostMapData, entries: Readonly<Record<string, ModelEntry>>): CostMapData {
-  const map = Object.create(null) as Record<string, ModelEntry>
-  for (const key in base) map[key] = base[key] as ModelEntry
-  for (const key of Object.keys(entries)) map[key] = Object.freeze(entries[key]) as ModelEntry
-  return attach(map, mapMeta(base))
 }

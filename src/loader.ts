@@ -5,7 +5,8 @@
  */
 import { backupManifest, loadBackupBuilt } from './backup'
 import { CostMapError, errorText } from './errors'
-import { type BuiltMap, buildCostMap, type CostMapData, type IntegrityReport, parseCostMapText } from './integrity'
+import { type BuiltMap, buildCostMap, type IntegrityReport, parseCostMapText } from './integrity'
+import type { CostMapData } from './map'
 import { DEFAULT_MODEL_COST_MAP_URL, fetchText, type TransportOptions } from './transport'
 
 /**

@@ -3,7 +3,7 @@
  * @module
  */
 import { CostMapError } from './errors'
-import type { CostMapData } from './integrity'
+import type { CostMapData } from './map'
 import { findModelInfo } from './resolve'
 import { type ModelEntry, ModelEntrySchema } from './schema'
 

@@ -3,7 +3,7 @@
  * per-map resolution memo, built once per map object and cached in a WeakMap.
  * @module
  */
-import { type CompiledRule, type CostMapData, isBuiltMap, mapMeta } from './integrity'
+import { type CompiledRule, type CostMapData, isBuiltMap, mapMeta } from './map'
 import type { ModelInfo } from './model-info'
 import { EXTRA_PROVIDERS } from './resolve.names'
 

@@ -3,7 +3,7 @@
  * @module
  */
 import { CostMapError } from './errors'
-import type { CompiledRule } from './integrity'
+import type { CompiledRule } from './map'
 import { buildModelInfo, type ModelInfo } from './model-info'
 import { contextOf, type MapIndex, type MapLike, memoGet, memoSet, type Resolved } from './resolve.index'
 import { bedrockBaseModel, candidateNames, providerMatches } from './resolve.names'

@@ -164,6 +164,14 @@ export function findForbiddenKey(value: unknown, depth = 0): string | null {
   return null
 }
 
+/** @internal The first few zod issues as one line. */
+export function formatIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
+  return issues
+    .slice(0, 3)
+    .map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message))
+    .join('; ')
+}
+
 // --- Fast path ---
 
 const LIMIT_KEYS = new Set(['max_tokens', 'max_input_tokens', 'max_output_tokens'])

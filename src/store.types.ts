@@ -3,8 +3,8 @@
  * @module
  */
 import type { PriceChange, PriceChangeGuard } from './diff'
-import type { CostMapData } from './integrity'
 import type { LoadOptions } from './loader'
+import type { CostMapData } from './map'
 import type { ScheduleStatus } from './scheduler'
 import type { ModelEntry } from './schema'
 

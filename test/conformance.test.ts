@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest'
 import { completionCost, costPerToken } from '../src/cost'
 import type { CostArgs, CostResult } from '../src/cost.types'
 import { isCostMapError } from '../src/errors'
-import { buildCostMap, type CostMapData } from '../src/integrity'
+import { buildCostMap } from '../src/integrity'
+import type { CostMapData } from '../src/map'
 import { CONFORMANCE, LITELLM_BACKUP_MAP, readJson } from './support/data'
 
 interface Case {

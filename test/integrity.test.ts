@@ -234,7 +234,7 @@ describe('C8 prototype pollution', () => {
 
 describe('fallback_generalizations and aliases', () => {
   it('keeps valid rules (compiled, case-insensitive) and drops bad ones', async () => {
-    const { mapMeta } = await import('../src/integrity')
+    const { mapMeta } = await import('../src/map')
     const block = {
       rules: [
         { name: 'claude', pattern: '^claude-', model_info: { litellm_provider: 'anthropic' } },
@@ -255,14 +255,14 @@ describe('fallback_generalizations and aliases', () => {
   })
 
   it('aliases map to their canonical key; colliding ones are skipped', async () => {
-    const { mapMeta } = await import('../src/integrity')
+    const { mapMeta } = await import('../src/map')
     const { map, report } = buildCostMap({ ...base(), m: { ...ok, aliases: ['m-latest', 'model-0'] } })
     expect([...mapMeta(map).aliases]).toEqual([['m-latest', 'm']])
     expect(report.dropped).toEqual([{ key: 'm.aliases', reason: 'alias model-0 collides' }])
   })
 
   it('the newest real map carries its rules', async () => {
-    const { mapMeta } = await import('../src/integrity')
+    const { mapMeta } = await import('../src/map')
     const files = historyFiles()
     const { map } = buildCostMap(readJson(files[files.length - 1]!))
     expect(mapMeta(map).rules.map((r) => r.name)).toContain('anthropic-claude-ids')

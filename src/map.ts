@@ -1,0 +1,113 @@
+/**
+ * The loaded map object: entries under a null prototype, with fallback rules, aliases and the sha256 of
+ * its bytes attached (non-enumerable), so resolution works from any copy of it.
+ * @module
+ */
+import type { IntegrityReport } from './integrity'
+import { type FallbackRule, FallbackRuleSchema, formatIssues, type ModelEntry } from './schema'
+
+/**
+ * A validated cost map: model key -> entry, meta keys removed, null prototype (so `toString` or
+ * `__proto__` are never models). Fallback rules and aliases ride along, non-enumerable.
+ *
+ * @example
+ * ```ts
+ * const map: CostMapData = loadBackup()
+ * map['gpt-4o']?.input_cost_per_token
+ * ```
+ */
+export type CostMapData = Readonly<Record<string, Readonly<ModelEntry>>>
+
+/** @internal What resolution needs beside the entries. */
+export interface MapMeta {
+  rules: readonly CompiledRule[]
+  /** alias (as written) -> canonical key */
+  aliases: ReadonlyMap<string, string>
+  /** sha256 of the bytes the map was parsed from, when known. */
+  sha256: string | null
+}
+
+/** @internal A fallback rule with its regex compiled (case-insensitive, like LiteLLM's `re.search`). */
+export interface CompiledRule extends FallbackRule {
+  regex: RegExp
+}
+
+const META = Symbol.for('costmap.meta')
+/** @internal */
+export const EMPTY_META: MapMeta = Object.freeze({ rules: [], aliases: new Map(), sha256: null })
+
+/** @internal The rules and aliases attached to a loaded map (empty for a plain object). */
+export function mapMeta(map: CostMapData): MapMeta {
+  return (map as unknown as Record<symbol, MapMeta | undefined>)[META] ?? EMPTY_META
+}
+
+/** @internal True for a map built by costmap (as opposed to a snapshot or a hand-made object). */
+export function isBuiltMap(value: unknown): value is CostMapData {
+  return typeof value === 'object' && value !== null && META in value
+}
+
+/** @internal Attaches `meta` (non-enumerable) and freezes the map. */
+export function attach(map: Record<string, ModelEntry>, meta: MapMeta): CostMapData {
+  Object.defineProperty(map, META, { value: meta, enumerable: false })
+  return Object.freeze(map)
+}
+
+/**
+ * @internal Compiles the `fallback_generalizations` rules and collects aliases; bad rules and colliding
+ * aliases are reported in `dropped`.
+ */
+export function buildMapMeta(
+  block: unknown,
+  map: Record<string, ModelEntry>,
+  report: Pick<IntegrityReport, 'dropped'>,
+  sha256: string | null,
+): MapMeta {
+  const rules: CompiledRule[] = []
+  const rawRules = (block as { rules?: unknown } | undefined)?.rules
+  if (Array.isArray(rawRules)) {
+    rawRules.forEach((raw, i) => {
+      const parsed = FallbackRuleSchema.safeParse(raw)
+      if (!parsed.success) {
+        report.dropped.push({ key: `fallback_generalizations.rules[${i}]`, reason: formatIssues(parsed.error.issues) })
+        return
+      }
+      try {
+        rules.push({ ...parsed.data, regex: new RegExp(parsed.data.pattern, 'i') })
+      } catch (error) {
+        report.dropped.push({
+          key: `fallback_generalizations.rules[${i}]`,
+          reason: `bad pattern: ${(error as Error).message}`,
+        })
+      }
+    })
+    // Legacy single-level `extends`: the parent's fields first, the rule's own win.
+    const byName = new Map(rules.map((r) => [r.name, r]))
+    for (const rule of rules) {
+      const parent = rule.extends ? byName.get(rule.extends) : undefined
+      if (parent) rule.model_info = { ...parent.model_info, ...rule.model_info }
+    }
+  }
+  const aliases = new Map<string, string>()
+  for (const key in map) {
+    for (const alias of map[key]?.aliases ?? []) {
+      // LiteLLM skips an alias that collides with a canonical key or an earlier alias.
+      if (alias in map || aliases.has(alias))
+        report.dropped.push({ key: `${key}.aliases`, reason: `alias ${alias} collides` })
+      else aliases.set(alias, key)
+    }
+  }
+  return Object.freeze({ rules: Object.freeze(rules), aliases, sha256 })
+}
+
+/** The ceiling check for entries that went through zod (the fast path checks its own). */
+
+/**
+ * @internal A new map: `base`'s entries with `entries` laid over them, keeping `base`'s rules, aliases
+ * and sha256. Used to re-apply registered models on every snapshot.
+ */
+export function extendMap(base: CostMapData, entries: Readonly<Record<string, ModelEntry>>): CostMapData {
+  const map = Object.create(null) as Record<string, ModelEntry>
+  for (const key in base) map[key] = base[key] as ModelEntry
+  for (const key of Object.keys(entries)) map[key] = Object.freeze(entries[key]) as ModelEntry
+  return attach(map, mapMeta(base))
+}
