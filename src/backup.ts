@@ -80,3 +80,21 @@ export function loadBackupBuilt(): BuiltMap {
   built = result
   return result
 }
+
+/**
+ * @internal The backup a load falls back to: the bundled one, or a caller's (`options.backup`: JSON text
+ * or a parsed object), validated. `sha256` is null for a caller's backup until the loader hashes it.
+ * @throws {CostMapError} `INTEGRITY_FAILED` when the backup does not validate
+ */
+export function localBackup(custom?: string | Record<string, unknown>): {
+  built: BuiltMap
+  sha256: string | null
+  text: string | null
+} {
+  if (custom === undefined) return { built: loadBackupBuilt(), sha256: backupManifest().sha256, text: null }
+  const text = typeof custom === 'string' ? custom : JSON.stringify(custom)
+  const built = buildCostMap(typeof custom === 'string' ? parseCostMapText(text) : custom, { minModelCount: 1, text })
+  if (!built.report.ok)
+    throw new CostMapError('INTEGRITY_FAILED', `[costmap] the backup is invalid: ${built.report.reason}`)
+  return { built, sha256: null, text }
+}

@@ -3,7 +3,7 @@
  * backup), plus a deadline, a size cap, retries, ETags and proxies.
  * @module
  */
-import { backupManifest, loadBackupBuilt } from './backup'
+import { backupManifest, localBackup } from './backup'
 import { CostMapError, errorText } from './errors'
 import { type BuiltMap, buildCostMap, type IntegrityReport, parseCostMapText } from './integrity'
 import type { CostMapData } from './map'
@@ -153,23 +153,9 @@ async function fromBackup(
   forced: boolean,
   reason: string | null,
 ): Promise<LoadResult> {
-  let built: BuiltMap
-  let sha256: string
-  if (options.backup === undefined) {
-    built = loadBackupBuilt()
-    sha256 = backupManifest().sha256
-  } else {
-    const text = typeof options.backup === 'string' ? options.backup : JSON.stringify(options.backup)
-    sha256 = await sha256Hex(text)
-    built = buildCostMap(typeof options.backup === 'string' ? parseCostMapText(text) : options.backup, {
-      minModelCount: 1,
-      text,
-      sha256,
-    })
-    if (!built.report.ok)
-      throw new CostMapError('INTEGRITY_FAILED', `[costmap] the backup is invalid: ${built.report.reason}`)
-  }
-  return { ...describe(built, 'local', url, forced, reason, sha256, null), loaded_at: loadedAt }
+  const backup = localBackup(options.backup)
+  const sha256 = backup.sha256 ?? (await sha256Hex(backup.text ?? ''))
+  return { ...describe(backup.built, 'local', url, forced, reason, sha256, null), loaded_at: loadedAt }
 }
 
 function describe(

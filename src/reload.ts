@@ -2,9 +2,11 @@
  * One reload attempt, before anything is swapped: fetch (conditionally), hash, skip what is known, validate.
  * @module
  */
+import type { CostMapDiff } from './diff'
 import { CostMapError, errorText } from './errors'
 import { type BuiltMap, parseCostMapText } from './integrity'
 import { buildChecked, type ResolvedLoadOptions, sha256Hex } from './loader'
+import type { ReloadResult } from './store.types'
 import { fetchText } from './transport'
 
 /** @internal What the upstream had for us. */
@@ -35,5 +37,39 @@ export async function fetchCandidate(
   } catch (error) {
     rejected.set(sha256, errorText(error))
     throw error
+  }
+}
+
+/** @internal A ReloadResult for the map now active. */
+export function reloadResult(
+  status: ReloadResult['status'],
+  error: string | null,
+  modelsCount: number,
+  active: { source: 'remote' | 'local'; sha256: string },
+  diff?: CostMapDiff,
+): ReloadResult {
+  return {
+    status,
+    models_count: modelsCount,
+    new_models: diff?.new_models ?? [],
+    removed_models: diff?.removed_models ?? [],
+    pricing_changes: diff?.pricing_changes ?? 0,
+    changed_models: diff?.changed_models ?? [],
+    source: active.source,
+    sha256: active.sha256,
+    error,
+    timestamp: new Date().toISOString(),
+  }
+}
+
+/** @internal LiteLLM's structured sync log line for one reload. */
+export function syncLogLine(result: ReloadResult): Record<string, unknown> {
+  return {
+    timestamp: result.timestamp,
+    action: 'model_cost_map_reload',
+    status: result.status,
+    models_updated: result.new_models.length + result.changed_models.length + result.removed_models.length,
+    new_models: result.new_models,
+    pricing_changes: result.pricing_changes,
   }
 }

@@ -5,18 +5,18 @@
  * @module
  */
 import mitt from 'mitt'
-import { backupManifest, loadBackupBuilt } from './backup'
+import { backupManifest, localBackup } from './backup'
 import { completionCost, costPerToken } from './cost'
 import type { CostArgs, CostResult, TokenCosts } from './cost.types'
 import { type CostMapDiff, checkGuard, diffCostMaps } from './diff'
 import { loadCachedMap, writeCache } from './disk-cache'
 import { CostMapError, errorText } from './errors'
-import { type BuiltMap, buildCostMap, parseCostMapText } from './integrity'
+import type { BuiltMap } from './integrity'
 import { resolveLoadOptions } from './loader'
 import { extendMap } from './map'
 import type { ModelInfo } from './model-info'
 import { mergeRegistrations } from './registry'
-import { fetchCandidate } from './reload'
+import { fetchCandidate, reloadResult, syncLogLine } from './reload'
 import { findModelInfo, getModelInfo } from './resolve'
 import { Scheduler, type ScheduleStatus } from './scheduler'
 import type { ModelEntry } from './schema'
@@ -60,11 +60,11 @@ export class ModelCostMap {
   private disposed = false
 
   constructor(private readonly options: ModelCostMapOptions = {}) {
-    const backup = this.loadLocalBackup()
+    const backup = localBackup(this.options.backup)
     this.forced = resolveLoadOptions(options.url, options).local
     this.base = {
       built: backup.built,
-      sha256: backup.sha256,
+      sha256: backup.sha256 ?? '',
       source: 'local',
       url: null,
       loadedAt: new Date().toISOString(),
@@ -211,16 +211,6 @@ export class ModelCostMap {
     if (result?.status === 'failed' && this.base.source === 'local') this.fallbackReason = result.error
   }
 
-  private loadLocalBackup(): { built: BuiltMap; sha256: string } {
-    const custom = this.options.backup
-    if (custom === undefined) return { built: loadBackupBuilt(), sha256: backupManifest().sha256 }
-    const text = typeof custom === 'string' ? custom : JSON.stringify(custom)
-    const built = buildCostMap(typeof custom === 'string' ? parseCostMapText(text) : custom, { minModelCount: 1, text })
-    if (!built.report.ok)
-      throw new CostMapError('INTEGRITY_FAILED', `[costmap] the backup is invalid: ${built.report.reason}`)
-    return { built, sha256: '' }
-  }
-
   private async runReload(): Promise<ReloadResult> {
     const options = resolveLoadOptions(this.options.url, {
       ...this.options,
@@ -228,7 +218,10 @@ export class ModelCostMap {
       activeModelCount: this.base.built.report.model_count,
     })
     this.scheduler.lastRun = new Date()
-    if (options.local) return this.finish(this.apply(this.loadLocalBackup(), 'local', null, null))
+    if (options.local) {
+      const backup = localBackup(this.options.backup)
+      return this.finish(this.apply({ built: backup.built, sha256: backup.sha256 ?? '' }, 'local', null, null))
+    }
     this.abort = new AbortController()
     try {
       const active = this.base.source === 'remote' ? this.base.sha256 : null
@@ -307,30 +300,12 @@ export class ModelCostMap {
   }
 
   private result(status: ReloadResult['status'], error: string | null, diff?: CostMapDiff): ReloadResult {
-    return {
-      status,
-      models_count: Object.keys(this.current.map).length,
-      new_models: diff?.new_models ?? [],
-      removed_models: diff?.removed_models ?? [],
-      pricing_changes: diff?.pricing_changes ?? 0,
-      changed_models: diff?.changed_models ?? [],
-      source: this.base.source,
-      sha256: this.base.sha256,
-      error,
-      timestamp: new Date().toISOString(),
-    }
+    return reloadResult(status, error, Object.keys(this.current.map).length, this.base, diff)
   }
 
   private finish(result: ReloadResult): ReloadResult {
     this.emitter.emit('reload', result)
-    this.options.logger?.info?.({
-      timestamp: result.timestamp,
-      action: 'model_cost_map_reload',
-      status: result.status,
-      models_updated: result.new_models.length + result.changed_models.length + result.removed_models.length,
-      new_models: result.new_models,
-      pricing_changes: result.pricing_changes,
-    })
+    this.options.logger?.info?.(syncLogLine(result))
     return result
   }
 
