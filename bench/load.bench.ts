@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { bench, describe } from 'vitest'
 import { buildCostMap, parseCostMapText } from '../src/integrity'
+import { contextOf } from '../src/resolve.index'
 import { MAIN_MAP } from '../test/support/data'
 
 const text = readFileSync(MAIN_MAP, 'utf8')
@@ -13,6 +14,9 @@ describe('load the March 2026 map (1.4 MB, 2,668 models)', () => {
   })
   bench('costmap: parse + validate', () => {
     buildCostMap(parseCostMapText(text))
+  })
+  bench('costmap: parse + validate + lookup index', () => {
+    contextOf(buildCostMap(parseCostMapText(text)).map)
   })
   bench('costmap: parse + validate + duplicate-key scan', () => {
     buildCostMap(parseCostMapText(text), { text })

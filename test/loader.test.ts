@@ -44,6 +44,21 @@ describe('getModelCostMap: remote success', () => {
     expect(server.requests).toHaveLength(1)
   })
 
+  it('B2: a 304 to a request that sent no If-None-Match is an error', async () => {
+    const server = await serve({ status: 304 })
+    const result = await getModelCostMap(server.url, FAST)
+    expect(result.fallback_reason).toBe(
+      `Remote fetch failed: HTTP 304 from ${server.url} without a conditional request`,
+    )
+  })
+
+  it('B1: a 304 to a conditional request means nothing new to load (the caller keeps its map)', async () => {
+    const server = await serve({ status: 304, headers: { etag: '"v0"' } })
+    const result = await getModelCostMap(server.url, { ...FAST, etag: '"v0"' })
+    expect(result.source).toBe('local')
+    expect(result.fallback_reason).toBe(`Remote fetch failed: ${server.url} has not changed (HTTP 304)`)
+  })
+
   it('sends If-None-Match when an etag is known', async () => {
     const server = await serve(ok)
     await getModelCostMap(server.url, { ...FAST, etag: '"v0"' })

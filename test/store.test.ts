@@ -257,6 +257,22 @@ describe('last good map on disk', () => {
   })
 })
 
+describe('dispose()', () => {
+  it('aborts a fetch in flight; nothing is emitted after dispose and the map is kept', async () => {
+    const { costs, server, events } = await setup({ hang: true }, { timeoutMs: 10_000 })
+    await vi.waitFor(() => expect(server.requests).toHaveLength(1))
+    const sha = costs.snapshot.sha256
+    events.length = 0
+    const started = Date.now()
+    costs.dispose()
+    const result = await costs.ready.then(() => costs.source())
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(result.sha256).toBe(sha)
+    expect(events).toEqual([])
+    await vi.waitFor(() => expect(server.activeResponses()).toBe(0))
+  })
+})
+
 describe('every CostResult names the data that priced it', () => {
   it('carries the snapshot sha256', async () => {
     const costs = new ModelCostMap({ autoLoad: false })
