@@ -176,6 +176,13 @@ function dispatch(callType: string, plan: Plan, t: Tokens, args: CostArgs, parts
     const ms = args.responseTimeMs === undefined ? undefined : count(args.responseTimeMs, 'responseTimeMs') / 1000
     const secs = args.durationSeconds === undefined ? ms : count(args.durationSeconds, 'durationSeconds')
     if (secs !== undefined) return secondCost(entry, secs, false, parts)
+    // Only time prices (Bedrock provisioned throughput, LiteLLM §10.11): tokens alone would cost a silent $0.
+    if (plan.timePriced && hasTokens) {
+      throw new CostMapError(
+        'INVALID_ARGUMENT',
+        '[costmap] this model is priced per second only (e.g. provisioned throughput): pass durationSeconds or responseTimeMs',
+      )
+    }
   }
   const sides: Sides = { prompt: 0, completion: 0 }
   tokenCost(plan, t, serviceIndex(args.serviceTier ?? t.serviceTier), multiplier(entry, t), parts, sides)

@@ -276,3 +276,27 @@ describe('discount and margin (discount first, then margin)', () => {
     )
   })
 })
+
+describe('per-second-only entries (Bedrock provisioned throughput, LiteLLM §10.11)', () => {
+  const key = 'bedrock/us-east-1/1-month-commitment/anthropic.claude-instant-v1'
+
+  it('a token-only call is an error, never a silent $0', () => {
+    const map = buildCostMap(readJson(MAIN_MAP)).map
+    expect(map[key]?.input_cost_per_second).toBeGreaterThan(0)
+    expect(() => completionCost(map, { model: key, usage: { prompt_tokens: 100, completion_tokens: 10 } })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    )
+  })
+
+  it('with a duration it is priced by time', () => {
+    const map = buildCostMap(readJson(MAIN_MAP)).map
+    // LiteLLM's generic time path bills input and output seconds (0.011 + 0.011 per second here).
+    const r = completionCost(map, {
+      model: key,
+      usage: { prompt_tokens: 100, completion_tokens: 10 },
+      durationSeconds: 30,
+    })
+    expect(r.promptCost).toBeCloseTo(30 * 0.011, 12)
+    expect(r.completionCost).toBeCloseTo(30 * 0.011, 12)
+  })
+})
