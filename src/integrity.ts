@@ -159,7 +159,6 @@ export function buildCostMap(candidate: unknown, options: IntegrityOptions = {})
     }
   }
   const meta = buildMapMeta(source.fallback_generalizations, map, report, options.sha256 ?? null)
-  report.case_collisions = caseCollisions(map)
   for (const key in map) Object.freeze(map[key])
   report.ok = true
   return { map: attach(map, meta), report }
@@ -222,15 +221,4 @@ function checkPrices(key: string, entry: Record<string, unknown>, ceiling: numbe
       report.suspicious_prices.push({ key, field, value })
     }
   }
-}
-
-function caseCollisions(map: Record<string, ModelEntry>): string[][] {
-  const groups = new Map<string, string[]>()
-  for (const key in map) {
-    const lower = key.toLowerCase()
-    const group = groups.get(lower)
-    if (group) group.push(key)
-    else groups.set(lower, [key])
-  }
-  return [...groups.values()].filter((g) => g.length > 1)
 }

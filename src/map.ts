@@ -25,6 +25,13 @@ export interface MapMeta {
   aliases: ReadonlyMap<string, string>
   /** sha256 of the bytes the map was parsed from, when known. */
   sha256: string | null
+  /**
+   * Lower-cased key (and alias) -> key, built once while validating so lookups need no second pass.
+   * LiteLLM's index is `{k.lower(): k}`: the last key of a case collision wins.
+   */
+  lower: ReadonlyMap<string, string> | null
+  /** Lower-cased `litellm_provider` values of the entries. */
+  providers: ReadonlySet<string> | null
 }
 
 /** @internal A fallback rule with its regex compiled (case-insensitive, like LiteLLM's `re.search`). */
@@ -34,7 +41,13 @@ export interface CompiledRule extends FallbackRule {
 
 const META = Symbol.for('costmap.meta')
 /** @internal */
-export const EMPTY_META: MapMeta = Object.freeze({ rules: [], aliases: new Map(), sha256: null })
+export const EMPTY_META: MapMeta = Object.freeze({
+  rules: [],
+  aliases: new Map(),
+  sha256: null,
+  lower: null,
+  providers: null,
+})
 
 /** @internal The rules and aliases attached to a loaded map (empty for a plain object). */
 export function mapMeta(map: CostMapData): MapMeta {
@@ -59,7 +72,7 @@ export function attach(map: Record<string, ModelEntry>, meta: MapMeta): CostMapD
 export function buildMapMeta(
   block: unknown,
   map: Record<string, ModelEntry>,
-  report: Pick<IntegrityReport, 'dropped'>,
+  report: Pick<IntegrityReport, 'dropped' | 'case_collisions'>,
   sha256: string | null,
 ): MapMeta {
   const rules: CompiledRule[] = []
@@ -96,7 +109,34 @@ export function buildMapMeta(
       else aliases.set(alias, key)
     }
   }
-  return Object.freeze({ rules: Object.freeze(rules), aliases, sha256 })
+  const { lower, providers } = lowerIndex(map, aliases, report)
+  return Object.freeze({ rules: Object.freeze(rules), aliases, sha256, lower, providers })
+}
+
+/** One pass over the keys: the lower-case index, the providers, and the case collisions for the report. */
+function lowerIndex(
+  map: Record<string, ModelEntry>,
+  aliases: ReadonlyMap<string, string>,
+  report: Pick<IntegrityReport, 'case_collisions'> | null,
+): { lower: Map<string, string>; providers: Set<string> } {
+  const lower = new Map<string, string>()
+  const providers = new Set<string>()
+  let collisions: Map<string, string[]> | undefined
+  for (const key in map) {
+    const low = key.toLowerCase()
+    const previous = lower.get(low)
+    if (previous !== undefined && report) {
+      collisions ??= new Map()
+      const group = collisions.get(low) ?? [previous]
+      group.push(key)
+      collisions.set(low, group)
+    }
+    lower.set(low, key)
+    providers.add((map[key] as ModelEntry).litellm_provider.toLowerCase())
+  }
+  for (const [alias, key] of aliases) if (!lower.has(alias.toLowerCase())) lower.set(alias.toLowerCase(), key)
+  if (report && collisions) report.case_collisions = [...collisions.values()]
+  return { lower, providers }
 }
 
 /** The ceiling check for entries that went through zod (the fast path checks its own). */
@@ -109,5 +149,6 @@ export function extendMap(base: CostMapData, entries: Readonly<Record<string, Mo
   const map = Object.create(null) as Record<string, ModelEntry>
   for (const key in base) map[key] = base[key] as ModelEntry
   for (const key of Object.keys(entries)) map[key] = Object.freeze(entries[key]) as ModelEntry
-  return attach(map, mapMeta(base))
+  const meta = mapMeta(base)
+  return attach(map, { ...meta, ...lowerIndex(map, meta.aliases, null) })
 }

@@ -40,7 +40,7 @@ export interface Resolved {
 /** @internal Everything resolution needs for one map object. */
 export interface MapIndex {
   entries: Readonly<Record<string, Readonly<Record<string, unknown>>>>
-  lower: Map<string, string>
+  lower: ReadonlyMap<string, string>
   aliases: ReadonlyMap<string, string>
   providers: Set<string>
   routing: CompiledRule[]
@@ -98,19 +98,26 @@ function buildIndex(map: CostMapData): MapIndex {
   const built = isBuiltMap(map)
   // A hand-made object has Object.prototype: copy it so `toString` is never a model.
   const entries: Record<string, Readonly<Record<string, unknown>>> = built ? (map as never) : Object.create(null)
-  const lower = new Map<string, string>()
-  const providers = new Set<string>(EXTRA_PROVIDERS)
-  for (const key in map) {
-    const entry = (map as Record<string, unknown>)[key]
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) continue
-    if (!built) entries[key] = entry as Record<string, unknown>
-    // LiteLLM's index is `{k.lower(): k}`: the last key of a case collision wins.
-    lower.set(key.toLowerCase(), key)
-    const provider = (entry as { litellm_provider?: unknown }).litellm_provider
-    if (typeof provider === 'string') providers.add(provider.toLowerCase())
-  }
   const meta = mapMeta(map)
-  for (const [alias, key] of meta.aliases) if (!lower.has(alias.toLowerCase())) lower.set(alias.toLowerCase(), key)
+  let lower = meta.lower
+  const providers = new Set<string>(EXTRA_PROVIDERS)
+  if (lower && meta.providers) {
+    // A loaded map: validation already built the lower-case index and the provider list.
+    for (const p of meta.providers) providers.add(p)
+  } else {
+    const own = new Map<string, string>()
+    for (const key in map) {
+      const entry = (map as Record<string, unknown>)[key]
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) continue
+      if (!built) entries[key] = entry as Record<string, unknown>
+      // LiteLLM's index is `{k.lower(): k}`: the last key of a case collision wins.
+      own.set(key.toLowerCase(), key)
+      const provider = (entry as { litellm_provider?: unknown }).litellm_provider
+      if (typeof provider === 'string') providers.add(provider.toLowerCase())
+    }
+    for (const [alias, key] of meta.aliases) if (!own.has(alias.toLowerCase())) own.set(alias.toLowerCase(), key)
+    lower = own
+  }
   const routing: CompiledRule[] = []
   const capability: CompiledRule[] = []
   const fill: CompiledRule[] = []
