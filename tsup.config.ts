@@ -4,6 +4,8 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     backup: 'src/backup-entry.ts',
+    express: 'src/adapters/express.ts',
+    hono: 'src/adapters/hono.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -25,6 +25,12 @@ export interface BackupManifest {
   generated_at: string
 }
 
+/**
+ * Builds import the backup as text (tsup's and vitest's `text` loader). Plain TypeScript runners such as
+ * tsx import JSON as an object: accept that too, so examples and scripts run without a build.
+ */
+const asText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value))
+
 let manifest: BackupManifest | undefined
 let built: BuiltMap | undefined
 
@@ -37,7 +43,7 @@ let built: BuiltMap | undefined
  * ```
  */
 export function backupManifest(): BackupManifest {
-  manifest ??= JSON.parse(manifestText) as BackupManifest
+  manifest ??= JSON.parse(asText(manifestText)) as BackupManifest
   return manifest
 }
 
@@ -50,7 +56,7 @@ export function backupManifest(): BackupManifest {
  * ```
  */
 export function backupText(): string {
-  return backupJsonText
+  return asText(backupJsonText)
 }
 
 /**
@@ -70,7 +76,7 @@ export function loadBackup(): CostMapData {
 /** @internal The backup map with its integrity report. */
 export function loadBackupBuilt(): BuiltMap {
   if (built) return built
-  const result = buildCostMap(parseCostMapText(backupJsonText), {
+  const result = buildCostMap(parseCostMapText(backupText()), {
     sha256: backupManifest().sha256,
     minModelCount: 1,
   })

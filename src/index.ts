@@ -10,6 +10,8 @@
  * ```
  * @module
  */
+
+export type { Authorize, CostMapRole } from './auth'
 export { type BackupManifest, backupManifest, loadBackup } from './backup'
 export { completionCost, costPerToken } from './cost'
 export type {
@@ -21,8 +23,11 @@ export type {
   MarginSpec,
   TokenCosts,
 } from './cost.types'
+export type { ResolveEnv } from './deployments'
+export type { Deployment } from './deployments.info'
 export { type CostMapDiff, diffCostMaps, type PriceChange, type PriceChangeGuard } from './diff'
 export { CostMapError, type CostMapErrorCode, isCostMapError } from './errors'
+export { type CostMapHandler, type CostMapHandlerOptions, createCostMapHandler } from './handler'
 export {
   type DroppedEntry,
   type IntegrityOptions,
@@ -32,10 +37,12 @@ export {
 export { getModelCostMap, type LoadOptions, type LoadResult } from './loader'
 export type { CostMapData } from './map'
 export { MODEL_INFO_FIELDS, type ModelInfo } from './model-info'
+export type { RateLimitOptions } from './rate-limit'
 export { findModelInfo, getModelInfo } from './resolve'
 export type { MapLike } from './resolve.index'
 export type { ScheduleStatus } from './scheduler'
 export { type FallbackRule, FallbackRuleSchema, META_KEYS, type ModelEntry, ModelEntrySchema } from './schema'
+export { toNodeListener } from './serve'
 export { ModelCostMap } from './store'
 export type {
   ModelCostMapEvents,

@@ -107,13 +107,17 @@ export async function getModelCostMap(url?: string, options: LoadOptions = {}): 
     const fetched = await fetchRemote(resolved)
     return { ...fetched, loaded_at: loadedAt }
   } catch (error) {
-    const reason =
-      error instanceof CostMapError && error.code === 'INTEGRITY_FAILED'
-        ? `Remote data failed integrity validation: ${error.message}`
-        : `Remote fetch failed: ${errorText(error)}`
+    const reason = fallbackReason(error)
     resolved.logger?.warn?.(`[costmap] could not use ${resolved.url}: ${reason}. Falling back to the local backup.`)
     return fromBackup(resolved, loadedAt, resolved.url, false, reason)
   }
+}
+
+/** @internal LiteLLM's `fallback_reason` text for a failed remote load. */
+export function fallbackReason(error: unknown): string {
+  return error instanceof CostMapError && error.code === 'INTEGRITY_FAILED'
+    ? `Remote data failed integrity validation: ${error.message}`
+    : `Remote fetch failed: ${errorText(error)}`
 }
 
 /**

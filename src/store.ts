@@ -12,7 +12,7 @@ import { type CostMapDiff, checkGuard, diffCostMaps } from './diff'
 import { loadCachedMap, writeCache } from './disk-cache'
 import { CostMapError, errorText } from './errors'
 import type { BuiltMap } from './integrity'
-import { resolveLoadOptions } from './loader'
+import { fallbackReason, resolveLoadOptions } from './loader'
 import { extendMap } from './map'
 import type { ModelInfo } from './model-info'
 import { mergeRegistrations } from './registry'
@@ -50,6 +50,7 @@ export class ModelCostMap {
   private etag: string | null = null
   private fallbackReason: string | null = null
   private lastError: string | null = null
+  private lastFailure: string | null = null
   private readonly forced: boolean
   private readonly custom = new Map<string, Partial<ModelEntry>>()
   private readonly rejected = new Map<string, string>()
@@ -157,6 +158,20 @@ export class ModelCostMap {
     this.swap(this.base)
   }
 
+  /**
+   * Removes registrations (a deleted deployment's prices); keys that were never registered are ignored.
+   *
+   * @example
+   * ```ts
+   * costs.unregisterModel(['my-llama'])
+   * ```
+   */
+  unregisterModel(keys: readonly string[]): void {
+    let changed = false
+    for (const key of keys) changed = this.custom.delete(key) || changed
+    if (changed) this.swap(this.base)
+  }
+
   /** Subscribes to an event; returns the unsubscribe function. A throwing listener is logged, never fatal. */
   on<K extends keyof ModelCostMapEvents & string>(
     event: K,
@@ -208,7 +223,7 @@ export class ModelCostMap {
     if (this.options.cacheFile) await this.loadCache(this.options.cacheFile)
     if (this.forced || this.disposed) return
     const result = await this.reload().catch(() => null)
-    if (result?.status === 'failed' && this.base.source === 'local') this.fallbackReason = result.error
+    if (result?.status === 'failed' && this.base.source === 'local') this.fallbackReason = this.lastFailure
   }
 
   private async runReload(): Promise<ReloadResult> {
@@ -248,6 +263,7 @@ export class ModelCostMap {
       }
       return this.finish(result)
     } catch (error) {
+      this.lastFailure = fallbackReason(error)
       return this.finish(this.fail(errorText(error)))
     } finally {
       this.abort = null

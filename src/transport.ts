@@ -124,7 +124,7 @@ function retryDelay(ctx: FetchContext, attempts: number, base: number, max: numb
     const status = ctx.response?.status
     throw new CostMapError(
       status ? 'HTTP_STATUS' : 'FETCH_FAILED',
-      `${status ? `HTTP ${status}` : networkDetail(ctx.error)} from ${String(ctx.request)} (a retry in ${Math.round(wait)} ms would pass the deadline)`,
+      `${status ? `HTTP ${status} from ${String(ctx.request)}` : `could not fetch ${String(ctx.request)}: ${networkDetail(ctx.error)}`} (a retry in ${Math.round(wait)} ms would pass the deadline)`,
       { cause: ctx.error, ...(status ? { status } : {}) },
     )
   }

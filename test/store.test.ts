@@ -64,7 +64,7 @@ describe('start-up', () => {
     const { costs } = await setup({ status: 503 })
     await costs.ready
     expect(costs.source()).toMatchObject({ source: 'local', sha256: backupManifest().sha256 })
-    expect(costs.source().fallback_reason).toMatch(/^HTTP 503 from /)
+    expect(costs.source().fallback_reason).toMatch(/^Remote fetch failed: HTTP 503 from /)
   })
 
   it('LITELLM_LOCAL_MODEL_COST_MAP=true never touches the network', async () => {
@@ -214,6 +214,16 @@ describe('registered models survive reloads (LiteLLM #35491, #30081)', () => {
     expect(costs.getModelInfo('my-llama').output_cost_per_token).toBe(2e-7)
   })
 
+  it('unregisterModel removes a registration', () => {
+    const costs = new ModelCostMap({ autoLoad: false })
+    cleanup.push(() => costs.dispose())
+    costs.registerModel({ 'my-llama': { litellm_provider: 'openai', input_cost_per_token: 0 } })
+    const version = costs.snapshot.version
+    costs.unregisterModel(['my-llama', 'never-registered'])
+    expect(costs.findModelInfo('my-llama')).toBeUndefined()
+    expect(costs.snapshot.version).toBe(version + 1)
+  })
+
   it('an invalid registration is refused whole', () => {
     const costs = new ModelCostMap({ autoLoad: false })
     cleanup.push(() => costs.dispose())
@@ -237,7 +247,7 @@ describe('last good map on disk', () => {
     const second = await setup({ status: 503 }, { cacheFile })
     await second.costs.ready
     expect(second.costs.snapshot.sha256).toBe(sha(text))
-    expect(second.costs.source().fallback_reason).toMatch(/^HTTP 503/)
+    expect(second.costs.source().fallback_reason).toMatch(/^Remote fetch failed: HTTP 503/)
   })
 
   it('a corrupted cache file is ignored with a warning', async () => {

@@ -1,0 +1,49 @@
+/**
+ * `costmap/express`: the routes as an Express router (Express 4.18+ and 5). A thin bridge to the
+ * web-standard handler; paths it does not own go on to `next()`.
+ * @module
+ */
+import type { IncomingMessage } from 'node:http'
+import express, { type Router } from 'express'
+import { type CostMapHandlerOptions, createCostMapHandler, ROUTE_PATHS } from '../handler'
+import { sendWebResponse, toWebRequest } from '../serve'
+import type { ModelCostMap } from '../store'
+
+/**
+ * LiteLLM's cost-map and model-management routes for Express. `express.json()` before it is fine: a
+ * body it already parsed is used as it is. Mount it with `app.use(router)` or `app.use('/admin', router)`.
+ *
+ * @throws {CostMapError} `INVALID_ARGUMENT` with neither `masterKey` (or env `LITELLM_MASTER_KEY`) nor `authorize`
+ * @example
+ * ```ts
+ * import express from 'express'
+ * import { ModelCostMap } from 'costmap'
+ * import { costMapRoutes } from 'costmap/express'
+ * const app = express()
+ * app.use(costMapRoutes(new ModelCostMap(), { masterKey: process.env.LITELLM_MASTER_KEY }))
+ * app.listen(4000)
+ * ```
+ */
+export function costMapRoutes(costs: ModelCostMap, options: CostMapHandlerOptions = {}): Router {
+  // Express strips the mount path from req.url itself, so the prefix is mounted here, not matched.
+  const { basePath, ...rest } = options
+  const handler = createCostMapHandler(costs, rest)
+  const router = express.Router()
+  router.all([...ROUTE_PATHS], (req, res, next) => {
+    handler(toWebRequest(req, consumedBody(req as IncomingMessage & { body?: unknown })))
+      .then((response) => (response ? sendWebResponse(res, response) : next()))
+      .catch(next)
+  })
+  if (!basePath || basePath === '/') return router
+  const outer = express.Router()
+  outer.use(basePath, router)
+  return outer
+}
+
+/** A body parser that ran before us has read the stream: what it parsed is all there is. */
+function consumedBody(req: IncomingMessage & { body?: unknown }): { value: unknown } | undefined {
+  return req.readableEnded && req.method !== 'GET' && req.method !== 'HEAD' ? { value: req.body } : undefined
+}
+
+export type { Authorize, CostMapRole } from '../auth'
+export type { CostMapHandlerOptions } from '../handler'

@@ -1,0 +1,32 @@
+/**
+ * `costmap/hono`: the routes as a Hono app. The request goes to the web-standard handler as it is
+ * (`c.req.raw`), so this works on every runtime Hono runs on.
+ * @module
+ */
+import { Hono } from 'hono'
+import { type CostMapHandlerOptions, createCostMapHandler, ROUTE_PATHS } from '../handler'
+import type { ModelCostMap } from '../store'
+
+/**
+ * LiteLLM's cost-map and model-management routes for Hono; mount with `app.route('/', …)` (under a
+ * prefix, pass the same prefix as `basePath`).
+ *
+ * @throws {CostMapError} `INVALID_ARGUMENT` with neither `masterKey` (or env `LITELLM_MASTER_KEY`) nor `authorize`
+ * @example
+ * ```ts
+ * import { Hono } from 'hono'
+ * import { ModelCostMap } from 'costmap'
+ * import { costMapRoutes } from 'costmap/hono'
+ * const app = new Hono()
+ * app.route('/', costMapRoutes(new ModelCostMap(), { masterKey: process.env.LITELLM_MASTER_KEY }))
+ * ```
+ */
+export function costMapRoutes(costs: ModelCostMap, options: CostMapHandlerOptions = {}): Hono {
+  const handler = createCostMapHandler(costs, options)
+  const app = new Hono()
+  for (const path of ROUTE_PATHS) app.all(path, async (c) => (await handler(c.req.raw)) ?? c.notFound())
+  return app
+}
+
+export type { Authorize, CostMapRole } from '../auth'
+export type { CostMapHandlerOptions } from '../handler'

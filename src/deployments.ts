@@ -1,0 +1,158 @@
+/**
+ * The deployments registry behind `/model/*`: config entries (LiteLLM ids) and models added at run time
+ * (UUIDs), with their custom prices registered in the store so `completionCost` uses them.
+ * @module
+ */
+import * as z from 'zod'
+import { deploymentId } from './deployments.id'
+import { type Deployment, isPriceField, registrationsFor, type StoredDeployment } from './deployments.info'
+import { CostMapError } from './errors'
+import type { ModelEntry } from './schema'
+import type { ModelCostMap } from './store'
+
+/** Custom prices pass through the store's schema check in `registerModel`. */
+type Registrations = Record<string, Partial<ModelEntry>>
+
+/**
+ * Resolves `os.environ/NAME` references of a deployment. costmap never reads the environment for them by
+ * itself; the resolved values are only used to compute LiteLLM's ids and are never returned.
+ *
+ * @example
+ * ```ts
+ * const resolveEnv: ResolveEnv = (name) => process.env[name]
+ * ```
+ */
+export type ResolveEnv = (name: string) => string | undefined
+
+/** @internal `/model/new` body (FastAPI's `Deployment`); unknown fields are kept. */
+export const DeploymentSchema = z.looseObject({
+  model_name: z.string().min(1),
+  litellm_params: z.looseObject({ model: z.string().min(1) }),
+  model_info: z.looseObject({ id: z.union([z.string().min(1), z.number()]).optional() }).nullish(),
+})
+
+/** @internal `/model/update` body (`updateDeployment`): everything optional but `model_info.id`. */
+export const UpdateSchema = z.looseObject({
+  model_name: z.string().min(1).nullish(),
+  litellm_params: z.looseObject({ model: z.string().min(1).nullish() }).nullish(),
+  model_info: z.looseObject({ id: z.union([z.string().min(1), z.number()]) }),
+})
+
+/** @internal `/model/delete` body. */
+export const DeleteSchema = z.looseObject({ id: z.union([z.string().min(1), z.number()]) })
+
+const ENV_REFERENCE = /^\s*os\.environ\/(.+)$/
+
+/** @internal The registry; one per handler. */
+export class DeploymentRegistry {
+  private readonly byId = new Map<string, StoredDeployment>()
+
+  constructor(
+    private readonly costs: ModelCostMap,
+    modelList: readonly Deployment[],
+    private readonly resolveEnv: ResolveEnv | undefined,
+  ) {
+    for (const [index, raw] of modelList.entries()) {
+      const parsed = DeploymentSchema.safeParse(raw)
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]
+        throw new CostMapError(
+          'INVALID_ARGUMENT',
+          `[costmap] modelList[${index}].${issue?.path.join('.')}: ${issue?.message}`,
+        )
+      }
+      const d = parsed.data as Deployment
+      const id = d.model_info?.id === undefined ? deploymentId(d.model_name, this.resolved(d)) : String(d.model_info.id)
+      this.store(d, id, false)
+    }
+    // A new upstream map changes the base entries the per-deployment prices were laid over.
+    costs.on('change', () => this.registerAll())
+  }
+
+  /** Every deployment, config entries first, in the order they were added. */
+  list(): StoredDeployment[] {
+    return [...this.byId.values()]
+  }
+
+  get(id: string): StoredDeployment | undefined {
+    return this.byId.get(id)
+  }
+
+  /**
+   * Adds a deployment (`/model/new`). Its id is `model_info.id` or a new UUID.
+   * @throws {CostMapError} `INVALID_ARGUMENT` for a duplicate id or custom prices the schema rejects
+   */
+  add(d: Deployment): StoredDeployment {
+    const id = d.model_info?.id === undefined ? crypto.randomUUID() : String(d.model_info.id)
+    if (this.byId.has(id)) throw new CostMapError('INVALID_ARGUMENT', `Model with id=${id} already exists`)
+    return this.store(d, id, true)
+  }
+
+  /**
+   * Applies the non-null fields of an update (`/model/update`); the id never changes. Undefined for an unknown id.
+   * @throws {CostMapError} `INVALID_ARGUMENT` for custom prices the schema rejects (nothing is changed)
+   */
+  update(patch: z.infer<typeof UpdateSchema>): StoredDeployment | undefined {
+    const id = String(patch.model_info.id)
+    const current = this.byId.get(id)
+    if (!current) return undefined
+    const next: Deployment = {
+      model_name: patch.model_name ?? current.model_name,
+      litellm_params: { ...current.litellm_params, ...nonNull(patch.litellm_params ?? {}) },
+      model_info: { ...current.model_info, ...nonNull(patch.model_info) },
+    }
+    return this.store(next, id, current.model_info.db_model)
+  }
+
+  /** Removes a deployment and the prices registered under its id; false for an unknown id. */
+  remove(id: string): boolean {
+    if (!this.byId.delete(id)) return false
+    this.costs.unregisterModel([id])
+    return true
+  }
+
+  /** Validates and registers the prices first, so a rejected deployment leaves nothing behind. */
+  private store(d: Deployment, id: string, dbModel: boolean): StoredDeployment {
+    // As LiteLLM's Router: the custom prices of litellm_params are copied into model_info, where they win.
+    const info = { id, db_model: dbModel, ...d.model_info, ...paramPrices(d.litellm_params) }
+    info.id = id
+    info.db_model = dbModel
+    const stored: StoredDeployment = {
+      model_name: d.model_name,
+      litellm_params: { ...d.litellm_params },
+      model_info: info,
+    }
+    this.costs.registerModel(registrationsFor(stored, this.costs.snapshot) as Registrations)
+    this.byId.set(id, stored)
+    return stored
+  }
+
+  private registerAll(): void {
+    const entries: Record<string, Record<string, unknown>> = {}
+    for (const d of this.byId.values()) Object.assign(entries, registrationsFor(d, this.costs.snapshot))
+    try {
+      this.costs.registerModel(entries as Registrations)
+    } catch {
+      // The store keeps the previous registrations; a new map that breaks one must not break the reload.
+    }
+  }
+
+  /** `litellm_params` with `os.environ/NAME` resolved through the host's `resolveEnv` (ids only). */
+  private resolved(d: Deployment): Record<string, unknown> {
+    if (!this.resolveEnv) return d.litellm_params
+    const out: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(d.litellm_params)) {
+      const name = typeof value === 'string' ? ENV_REFERENCE.exec(value)?.[1] : undefined
+      out[key] = name === undefined ? value : (this.resolveEnv(name.trim()) ?? value)
+    }
+    return out
+  }
+}
+
+function paramPrices(params: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).filter(([k, v]) => isPriceField(k) && v != null))
+}
+
+function nonNull(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined))
+}

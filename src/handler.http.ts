@@ -1,0 +1,118 @@
+/**
+ * The HTTP plumbing of the route handler: JSON responses, FastAPI-style errors and a capped JSON body reader.
+ * @module
+ */
+
+/**
+ * @internal An error that becomes an HTTP response. `detail` is LiteLLM's (FastAPI's) error body field.
+ * @example
+ * ```ts
+ * throw new HttpError(400, 'Hours must be greater than 0')
+ * ```
+ */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(typeof detail === 'string' ? detail : JSON.stringify(detail))
+  }
+}
+
+/** Headers every answer carries: admin data is never cached, and never sniffed as HTML. */
+const BASE_HEADERS = {
+  'content-type': 'application/json',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+}
+
+/**
+ * @internal A JSON response with the hardening headers (and no CORS headers).
+ * @example
+ * ```ts
+ * return json(200, { status: 'success' })
+ * ```
+ */
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { ...BASE_HEADERS, ...headers } })
+}
+
+/**
+ * @internal The response for an {@link HttpError}: `{ "detail": … }`.
+ * @example
+ * ```ts
+ * return errorResponse(new HttpError(404, 'Not Found'))
+ * ```
+ */
+export function errorResponse(error: HttpError): Response {
+  return json(error.status, { detail: error.detail }, error.headers)
+}
+
+/** Keys that would become a prototype once an object is spread or merged (prototype pollution). */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+
+/**
+ * @internal Reads and parses a JSON body of at most `maxBytes` bytes. An empty body is `undefined`.
+ * @throws {HttpError} 413 over the cap, 415 for a non-JSON content type, 400 for malformed JSON
+ * @example
+ * ```ts
+ * const body = await readJsonBody(request, 100_000)
+ * ```
+ */
+export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+  const type = request.headers.get('content-type')
+  // A browser can send form and text bodies cross-site without a preflight; JSON it cannot.
+  if (type && !/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type.trim())) {
+    throw new HttpError(415, `Unsupported content type ${type.slice(0, 100)}: send application/json`)
+  }
+  checkDeclaredLength(request, maxBytes)
+  const text = await readText(request, maxBytes)
+  if (text.trim() === '') return undefined
+  try {
+    return JSON.parse(text, (key, value) => (FORBIDDEN_KEYS.has(key) ? undefined : value))
+  } catch (error) {
+    throw new HttpError(400, `Invalid JSON body: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}
+
+/**
+ * @internal 413 when the declared `Content-Length` is over the cap, before reading a byte.
+ * @example
+ * ```ts
+ * checkDeclaredLength(request, 100_000)
+ * ```
+ */
+export function checkDeclaredLength(request: Request, maxBytes: number): void {
+  const declared = Number(request.headers.get('content-length') ?? 0)
+  if (declared > maxBytes) throw tooLarge(maxBytes)
+}
+
+/** Counts bytes while reading, since a chunked body declares no length. */
+async function readText(request: Request, maxBytes: number): Promise<string> {
+  if (!request.body) return ''
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined)
+      throw tooLarge(maxBytes)
+    }
+    chunks.push(value)
+  }
+  const bytes = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return new TextDecoder().decode(bytes)
+}
+
+function tooLarge(maxBytes: number): HttpError {
+  return new HttpError(413, `Request body too large: the limit is ${maxBytes} bytes`)
+}

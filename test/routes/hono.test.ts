@@ -1,0 +1,55 @@
+// The route suite against costMapRoutes from costmap/hono, served by @hono/node-server.
+import { serve } from '@hono/node-server'
+import { Hono } from 'hono'
+import { afterEach, describe, expect, it } from 'vitest'
+import { costMapRoutes } from '../../src/adapters/hono'
+import type { CostMapHandlerOptions } from '../../src/handler'
+import { ModelCostMap } from '../../src/store'
+import { AUTH, admin } from './fixtures'
+import { routeSuite } from './suite'
+
+async function listen(app: Hono) {
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
+  })
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : 0
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if ('closeAllConnections' in server) server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+describe('Hono adapter', () => {
+  routeSuite(async (costs, options) => {
+    const app = new Hono()
+    app.route('/', costMapRoutes(costs, options))
+    return listen(app)
+  })
+})
+
+describe('Hono adapter in a host app', () => {
+  const cleanup: Array<() => unknown> = []
+  afterEach(async () => {
+    for (const f of cleanup.splice(0).reverse()) await f()
+  })
+
+  it('leaves the host routes alone, and serves under a prefix with basePath', async () => {
+    const costs = new ModelCostMap({ autoLoad: false })
+    cleanup.push(() => costs.dispose())
+    const options: CostMapHandlerOptions = { ...AUTH, basePath: '/admin' }
+    const app = new Hono()
+    app.get('/health', (c) => c.json({ ok: true }))
+    app.route('/', costMapRoutes(costs, AUTH))
+    app.route('/admin', costMapRoutes(costs, options))
+    const { url, close } = await listen(app)
+    cleanup.push(close)
+    expect((await fetch(`${url}/health`)).status).toBe(200)
+    expect((await fetch(`${url}/v1/models`, { headers: admin })).status).toBe(200)
+    expect((await fetch(`${url}/admin/v1/models`, { headers: admin })).status).toBe(200)
+  })
+})
