@@ -3,7 +3,7 @@
  * @module
  */
 import type { PriceChange, PriceChangeGuard } from './diff'
-import type { LoadOptions } from './loader'
+import type { LoadOptions, LoadResult } from './loader'
 import type { CostMapData } from './map'
 import type { ScheduleStatus } from './scheduler'
 import type { ModelEntry } from './schema'
@@ -55,15 +55,11 @@ export interface ReloadResult {
  * costs.source().fallback_reason
  * ```
  */
-export interface SourceInfo {
-  source: 'remote' | 'local'
-  url: string | null
-  is_env_forced: boolean
-  fallback_reason: string | null
-  model_count: number
-  loaded_at: string
-  sha256: string
-  etag: string | null
+export interface SourceInfo
+  extends Pick<
+    LoadResult,
+    'source' | 'url' | 'is_env_forced' | 'fallback_reason' | 'model_count' | 'loaded_at' | 'sha256' | 'etag'
+  > {
   version: number
   /** Why the last reload failed (the active map was kept), or null. */
   last_error: string | null
