@@ -121,16 +121,46 @@ export function fallbackReason(error: unknown): string {
 }
 
 /**
- * @internal One remote attempt with integrity checks, no fallback (the store uses it for reloads).
+ * @internal One remote attempt with integrity checks, no fallback (`getModelCostMap` falls back itself).
  * @throws {CostMapError} any transport code, `INVALID_JSON`, `INTEGRITY_FAILED`, or `NOT_MODIFIED` after a 304
  */
 export async function fetchRemote(options: ResolvedLoadOptions): Promise<Omit<LoadResult, 'loaded_at'>> {
-  const fetched = await fetchText(options.url, options)
-  if (fetched.notModified)
+  const candidate = await fetchCandidate(options, null, new Map())
+  if (candidate.kind !== 'new') {
     throw new CostMapError('NOT_MODIFIED', `${options.url} has not changed (HTTP 304)`, { status: 304 })
+  }
+  return describe(candidate.built, 'remote', options.url, false, null, candidate.sha256, candidate.etag)
+}
+
+/** @internal What the upstream had for us. */
+export type Candidate =
+  | { kind: 'not_modified' }
+  | { kind: 'same'; etag: string | null }
+  | { kind: 'new'; built: BuiltMap; sha256: string; text: string; etag: string | null }
+
+/**
+ * @internal Fetches and validates the remote map. A file that fails validation is remembered by its
+ * sha256 in `rejected`, so the same bad bytes are refused at once on the next tick instead of re-checked.
+ * @throws {CostMapError} transport codes, `INVALID_JSON`, `INTEGRITY_FAILED`
+ */
+export async function fetchCandidate(
+  options: ResolvedLoadOptions,
+  activeSha: string | null,
+  rejected: Map<string, string>,
+): Promise<Candidate> {
+  const fetched = await fetchText(options.url, options)
+  if (fetched.notModified) return { kind: 'not_modified' }
   const sha256 = await sha256Hex(fetched.text)
-  const built = buildChecked(parseCostMapText(fetched.text), fetched.text, sha256, options)
-  return describe(built, 'remote', options.url, false, null, sha256, fetched.etag)
+  if (sha256 === activeSha) return { kind: 'same', etag: fetched.etag }
+  const known = rejected.get(sha256)
+  if (known) throw new CostMapError('INTEGRITY_FAILED', `${known} (this file was rejected before)`)
+  try {
+    const built = buildChecked(parseCostMapText(fetched.text), fetched.text, sha256, options)
+    return { kind: 'new', built, sha256, text: fetched.text, etag: fetched.etag }
+  } catch (error) {
+    rejected.set(sha256, errorText(error))
+    throw error
+  }
 }
 
 /** @internal Validates a parsed map against the thresholds and the backup's count. */
