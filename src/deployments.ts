@@ -52,6 +52,7 @@ export class DeploymentRegistry {
     modelList: readonly Deployment[],
     private readonly resolveEnv: ResolveEnv | undefined,
   ) {
+    const config: StoredDeployment[] = []
     for (const [index, raw] of modelList.entries()) {
       const parsed = DeploymentSchema.safeParse(raw)
       if (!parsed.success) {
@@ -63,8 +64,11 @@ export class DeploymentRegistry {
       }
       const d = parsed.data as Deployment
       const id = d.model_info?.id === undefined ? deploymentId(d.model_name, this.resolved(d)) : String(d.model_info.id)
-      this.store(d, id, false)
+      config.push(this.prepare(d, id, false))
     }
+    // One registration for the whole config: each call rebuilds the snapshot and its indexes.
+    this.costs.registerModel(this.registrations(config))
+    for (const d of config) this.byId.set(d.model_info.id, d)
     // A new upstream map changes the base entries the per-deployment prices were laid over.
     costs.on('change', () => this.registerAll())
   }
@@ -113,25 +117,29 @@ export class DeploymentRegistry {
 
   /** Validates and registers the prices first, so a rejected deployment leaves nothing behind. */
   private store(d: Deployment, id: string, dbModel: boolean): StoredDeployment {
-    // As LiteLLM's Router: the custom prices of litellm_params are copied into model_info, where they win.
-    const info = { id, db_model: dbModel, ...d.model_info, ...paramPrices(d.litellm_params) }
-    info.id = id
-    info.db_model = dbModel
-    const stored: StoredDeployment = {
-      model_name: d.model_name,
-      litellm_params: { ...d.litellm_params },
-      model_info: info,
-    }
-    this.costs.registerModel(registrationsFor(stored, this.costs.snapshot) as Registrations)
+    const stored = this.prepare(d, id, dbModel)
+    this.costs.registerModel(this.registrations([stored]))
     this.byId.set(id, stored)
     return stored
   }
 
-  private registerAll(): void {
+  /** The stored form: as LiteLLM's Router, the custom prices of litellm_params are copied into model_info, where they win. */
+  private prepare(d: Deployment, id: string, dbModel: boolean): StoredDeployment {
+    const info = { id, db_model: dbModel, ...d.model_info, ...paramPrices(d.litellm_params) }
+    info.id = id
+    info.db_model = dbModel
+    return { model_name: d.model_name, litellm_params: { ...d.litellm_params }, model_info: info }
+  }
+
+  private registrations(deployments: Iterable<StoredDeployment>): Registrations {
     const entries: Record<string, Record<string, unknown>> = {}
-    for (const d of this.byId.values()) Object.assign(entries, registrationsFor(d, this.costs.snapshot))
+    for (const d of deployments) Object.assign(entries, registrationsFor(d, this.costs.snapshot))
+    return entries as Registrations
+  }
+
+  private registerAll(): void {
     try {
-      this.costs.registerModel(entries as Registrations)
+      this.costs.registerModel(this.registrations(this.byId.values()))
     } catch {
       // The store keeps the previous registrations; a new map that breaks one must not break the reload.
     }
