@@ -1,27 +1,13 @@
 // The route suite against costMapRoutes from costmap/express on a real Express server.
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer } from 'node:http'
 import express from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
 import { costMapRoutes } from '../../src/adapters/express'
 import { ModelCostMap } from '../../src/store'
-import { AUTH, admin } from './fixtures'
+import { AUTH, admin, listenOn } from './fixtures'
 import { routeSuite } from './suite'
 
-async function listen(app: express.Express) {
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
-}
+const listen = (app: express.Express) => listenOn(createServer(app))
 
 describe('Express adapter', () => {
   routeSuite(async (costs, options) => {

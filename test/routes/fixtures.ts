@@ -1,5 +1,7 @@
 /** Keys and auth options shared by the route suite. */
 import { createHash } from 'node:crypto'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { CostMapHandlerOptions } from '../../src/handler'
 
 export const KEY = 'sk-master-key-1234'
@@ -20,4 +22,18 @@ export const viewer = { authorization: `Bearer ${VIEWER}` }
 
 export function sha(text: string): string {
   return createHash('sha256').update(text).digest('hex')
+}
+
+/** Listens on 127.0.0.1 port 0; `close` also drops keep-alive connections, so a test never waits on them. */
+export async function listenOn(server: Server): Promise<{ url: string; close: () => Promise<void> }> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
 }

@@ -1,28 +1,16 @@
 // The route suite against costMapRoutes from costmap/hono, served by @hono/node-server.
-import { serve } from '@hono/node-server'
+import type { Server } from 'node:http'
+import { createAdaptorServer } from '@hono/node-server'
 import { Hono } from 'hono'
 import { afterEach, describe, expect, it } from 'vitest'
 import { costMapRoutes } from '../../src/adapters/hono'
 import type { CostMapHandlerOptions } from '../../src/handler'
 import { ModelCostMap } from '../../src/store'
-import { AUTH, admin } from './fixtures'
+import { AUTH, admin, listenOn } from './fixtures'
 import { routeSuite } from './suite'
 
-async function listen(app: Hono) {
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
-  })
-  const address = server.address()
-  const port = typeof address === 'object' && address ? address.port : 0
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if ('closeAllConnections' in server) server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
-}
+// createAdaptorServer gives a plain node:http server (not yet listening) around the Hono app.
+const listen = (app: Hono) => listenOn(createAdaptorServer({ fetch: app.fetch }) as Server)
 
 describe('Hono adapter', () => {
   routeSuite(async (costs, options) => {
