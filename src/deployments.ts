@@ -71,6 +71,9 @@ export class DeploymentRegistry {
     for (const d of config) this.byId.set(d.model_info.id, d)
     // A new upstream map changes the base entries the per-deployment prices were laid over.
     costs.on('change', () => this.registerAll())
+    // Deployments added through the routes of other instances of a fleet (see the store's coordinator).
+    for (const [id, value] of Object.entries(costs.sharedDeployments())) this.applyShared(id, value)
+    costs.on('deployment', ({ id, deployment }) => this.applyShared(id, deployment))
   }
 
   /** Every deployment, config entries first, in the order they were added. */
@@ -89,7 +92,7 @@ export class DeploymentRegistry {
   add(d: Deployment): StoredDeployment {
     const id = d.model_info?.id === undefined ? crypto.randomUUID() : String(d.model_info.id)
     if (this.byId.has(id)) throw new CostMapError('INVALID_ARGUMENT', `Model with id=${id} already exists`)
-    return this.store(d, id, true)
+    return this.share(this.store(d, id, true))
   }
 
   /**
@@ -105,14 +108,37 @@ export class DeploymentRegistry {
       litellm_params: { ...current.litellm_params, ...nonNull(patch.litellm_params ?? {}) },
       model_info: { ...current.model_info, ...nonNull(patch.model_info) },
     }
-    return this.store(next, id, current.model_info.db_model)
+    return this.share(this.store(next, id, current.model_info.db_model))
   }
 
   /** Removes a deployment and the prices registered under its id; false for an unknown id. */
   remove(id: string): boolean {
     if (!this.byId.delete(id)) return false
     this.costs.unregisterModel([id])
+    this.costs.shareDeployment(id, null)
     return true
+  }
+
+  /** Applies a deployment another instance added, changed or removed (`null`); config entries stay as configured. */
+  private applyShared(id: string, value: unknown): void {
+    const local = this.byId.get(id)
+    if (local && !local.model_info.db_model) return
+    if (value === null) {
+      if (local && this.byId.delete(id)) this.costs.unregisterModel([id])
+      return
+    }
+    const parsed = DeploymentSchema.safeParse(value)
+    if (!parsed.success || (local && JSON.stringify(local) === JSON.stringify(value))) return
+    try {
+      this.store(parsed.data as Deployment, id, true)
+    } catch {
+      // Prices this instance's map rejects: the deployment stays out here, as it would on a local add.
+    }
+  }
+
+  private share(stored: StoredDeployment): StoredDeployment {
+    this.costs.shareDeployment(stored.model_info.id, stored)
+    return stored
   }
 
   /** Validates and registers the prices first, so a rejected deployment leaves nothing behind. */

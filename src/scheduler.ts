@@ -36,9 +36,33 @@ export function checkHours(hours: unknown): number {
   return n
 }
 
+/** @internal The wait before retrying after `failures` failed runs in a row: 1, 4, 16 … minutes, never over the interval. */
+export function retryDelay(failures: number, intervalMs: number): number {
+  return Math.min(intervalMs, FAILURE_RETRY_MS * 4 ** (failures - 1))
+}
+
+/**
+ * @internal `setTimeout` for any delay: chains timers past Node's 2^31-1 ms limit (which would fire after
+ * 1 ms), unref-ed so it never keeps a process alive. Returns the cancel function.
+ * @example
+ * ```ts
+ * const cancel = setLongTimeout(run, 720 * HOUR)
+ * ```
+ */
+export function setLongTimeout(fn: () => void, delay: number): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const wait = (left: number) => {
+    const step = Math.min(Math.max(left, 0), MAX_TIMEOUT)
+    timer = setTimeout(() => (left > step ? wait(left - step) : fn()), step)
+    timer.unref?.()
+  }
+  wait(delay)
+  return () => clearTimeout(timer)
+}
+
 /** @internal Runs `task` every `hours` (from the end of the previous run) until cancelled. */
 export class Scheduler {
-  private timer: ReturnType<typeof setTimeout> | undefined
+  private stop: (() => void) | undefined
   private intervalMs: number | null = null
   private nextAt: number | null = null
   private failures = 0
@@ -61,8 +85,8 @@ export class Scheduler {
 
   cancel(): void {
     this.generation++
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = undefined
+    this.stop?.()
+    this.stop = undefined
     this.intervalMs = null
     this.nextAt = null
   }
@@ -78,22 +102,13 @@ export class Scheduler {
 
   private arm(delay: number): void {
     this.nextAt = Date.now() + delay
-    this.wait(delay, this.generation)
-  }
-
-  /** Chains timers for delays over Node's limit, so a 720 h schedule waits 720 h. */
-  private wait(delay: number, generation: number): void {
-    const step = Math.min(delay, MAX_TIMEOUT)
-    this.timer = setTimeout(() => {
-      if (generation !== this.generation) return
-      if (delay > step) this.wait(delay - step, generation)
-      else void this.fire(generation)
-    }, step)
-    this.timer.unref?.()
+    const generation = this.generation
+    this.stop = setLongTimeout(() => void this.fire(generation), delay)
   }
 
   private async fire(generation: number): Promise<void> {
-    this.timer = undefined
+    if (generation !== this.generation) return
+    this.stop = undefined
     let ok = false
     try {
       ok = await this.task()
@@ -104,7 +119,7 @@ export class Scheduler {
     if (generation !== this.generation || this.intervalMs === null) return
     this.failures = ok ? 0 : this.failures + 1
     const interval = this.intervalMs
-    const delay = ok ? this.withJitter(interval) : Math.min(interval, FAILURE_RETRY_MS * 4 ** (this.failures - 1))
+    const delay = ok ? this.withJitter(interval) : retryDelay(this.failures, interval)
     this.arm(delay)
   }
 

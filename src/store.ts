@@ -6,19 +6,27 @@
  */
 import mitt from 'mitt'
 import { backupManifest, localBackup } from './backup'
+import type {
+  CoordinationStatus,
+  Coordinator,
+  CoordinatorHost,
+  FetchedMap,
+  FleetRecord,
+  ReloadMode,
+} from './coordinator'
 import { completionCost, costPerToken } from './cost'
 import type { CostArgs, CostResult, TokenCosts } from './cost.types'
 import { type CostMapDiff, checkGuard, diffCostMaps } from './diff'
 import { loadCachedMap, writeCache } from './disk-cache'
 import { CostMapError, errorText } from './errors'
-import type { BuiltMap } from './integrity'
-import { fallbackReason, fetchCandidate, resolveLoadOptions } from './loader'
+import { type BuiltMap, parseCostMapText } from './integrity'
+import { buildChecked, fallbackReason, fetchCandidate, resolveLoadOptions, sha256Hex } from './loader'
 import { extendMap } from './map'
 import type { ModelInfo } from './model-info'
 import { mergeRegistrations } from './registry'
 import { reloadResult, syncLogLine } from './reload'
 import { findModelInfo, getModelInfo } from './resolve'
-import { Scheduler, type ScheduleStatus } from './scheduler'
+import { checkHours, Scheduler, type ScheduleStatus } from './scheduler'
 import type { ModelEntry } from './schema'
 import type { ModelCostMapEvents, ModelCostMapOptions, ReloadResult, Snapshot, SourceInfo } from './store.types'
 
@@ -29,6 +37,9 @@ interface Base {
   source: 'remote' | 'local'
   url: string | null
   loadedAt: string
+  /** The fetched text of a remote map, kept so a coordinator can re-seed an emptied fleet store. */
+  text?: string
+  etag?: string | null
 }
 
 /**
@@ -57,6 +68,7 @@ export class ModelCostMap {
   private readonly emitter = mitt<ModelCostMapEvents>()
   private readonly scheduler: Scheduler
   private inflight: Promise<ReloadResult> | null = null
+  private readonly coordinator: Coordinator | undefined
   private abort: AbortController | null = null
   private disposed = false
 
@@ -73,8 +85,9 @@ export class ModelCostMap {
     this.current = this.makeSnapshot()
     if (options.models) this.registerModel(options.models)
     this.scheduler = new Scheduler(async () => (await this.reload()).status !== 'failed', options.scheduleJitter)
-    if (options.scheduleHours !== undefined) this.schedule(options.scheduleHours)
-    this.ready = options.autoLoad === false ? Promise.resolve() : this.start()
+    this.coordinator = options.coordinator
+    if (options.scheduleHours !== undefined && !this.coordinator) this.schedule(options.scheduleHours)
+    this.ready = options.autoLoad === false && !this.coordinator ? Promise.resolve() : this.start()
   }
 
   /** The current frozen snapshot: read it once per computation to price consistently. */
@@ -92,11 +105,7 @@ export class ModelCostMap {
    * ```
    */
   reload(): Promise<ReloadResult> {
-    if (this.disposed) return Promise.reject(new CostMapError('DISPOSED', '[costmap] this ModelCostMap was disposed'))
-    this.inflight ??= this.runReload().finally(() => {
-      this.inflight = null
-    })
-    return this.inflight
+    return this.reloadAs('manual')
   }
 
   /**
@@ -109,24 +118,26 @@ export class ModelCostMap {
    * ```
    */
   schedule(hours: number): ScheduleStatus {
+    if (this.coordinator) return this.emitSchedule(this.coordinator.schedule(checkHours(hours)))
     this.scheduler.start(hours)
-    return this.emitSchedule()
+    return this.emitSchedule(this.scheduler.status())
   }
 
   /** Stops the schedule (idempotent). @example `costs.cancelSchedule().scheduled // false` */
   cancelSchedule(): ScheduleStatus {
+    if (this.coordinator) return this.emitSchedule(this.coordinator.schedule(null))
     this.scheduler.cancel()
-    return this.emitSchedule()
+    return this.emitSchedule(this.scheduler.status())
   }
 
   /** `{ scheduled, interval_hours, last_run, next_run }`. @example `costs.scheduleStatus().next_run` */
   scheduleStatus(): ScheduleStatus {
-    return this.scheduler.status()
+    return this.coordinator ? this.coordinator.scheduleStatus() : this.scheduler.status()
   }
 
   /** Where the active map came from. @example `costs.source().sha256` */
-  source(): SourceInfo {
-    return {
+  source(): SourceInfo & { coordination?: CoordinationStatus } {
+    const info: SourceInfo = {
       source: this.base.source,
       url: this.base.url,
       is_env_forced: this.forced,
@@ -138,6 +149,7 @@ export class ModelCostMap {
       version: this.current.version,
       last_error: this.lastError,
     }
+    return this.coordinator ? { ...info, coordination: this.coordinator.status() } : info
   }
 
   /**
@@ -172,6 +184,25 @@ export class ModelCostMap {
     if (changed) this.swap(this.base)
   }
 
+  /**
+   * @internal Shares a deployment added, changed (`value`) or removed (`null`) through the routes with the
+   * fleet; a no-op without a coordinator.
+   * @example
+   * ```ts
+   * costs.shareDeployment(id, stored)
+   * ```
+   */
+  shareDeployment(id: string, value: unknown): void {
+    this.coordinator
+      ?.shareDeployment(id, value)
+      .catch((e) => this.warn(`could not share deployment ${id}: ${errorText(e)}`))
+  }
+
+  /** @internal The deployments the fleet shares, by id. @example `costs.sharedDeployments()` */
+  sharedDeployments(): Record<string, unknown> {
+    return this.coordinator?.sharedDeployments() ?? {}
+  }
+
   /** Subscribes to an event; returns the unsubscribe function. A throwing listener is logged, never fatal. */
   on<K extends keyof ModelCostMapEvents & string>(
     event: K,
@@ -195,6 +226,7 @@ export class ModelCostMap {
     this.scheduler.cancel()
     this.abort?.abort()
     this.emitter.all.clear()
+    this.coordinator?.close().catch(() => undefined)
   }
 
   /** {@link getModelInfo} on the current snapshot. @example `costs.getModelInfo('gpt-4o').max_tokens` */
@@ -221,52 +253,113 @@ export class ModelCostMap {
 
   private async start(): Promise<void> {
     if (this.options.cacheFile) await this.loadCache(this.options.cacheFile)
+    if (this.coordinator) {
+      if (!this.disposed) await this.coordinator.start(this.host(), { scheduleHours: this.options.scheduleHours })
+      return
+    }
     if (this.forced || this.disposed) return
     const result = await this.reload().catch(() => null)
     if (result?.status === 'failed' && this.base.source === 'local') this.fallbackReason = this.lastFailure
   }
 
+  private reloadAs(mode: ReloadMode): Promise<ReloadResult> {
+    if (this.disposed) return Promise.reject(new CostMapError('DISPOSED', '[costmap] this ModelCostMap was disposed'))
+    this.inflight ??= (this.coordinator ? this.coordinator.reload(mode) : this.runReload())
+      .then((result) => this.finish(result))
+      .finally(() => {
+        this.inflight = null
+      })
+    return this.inflight
+  }
+
   private async runReload(): Promise<ReloadResult> {
-    const options = resolveLoadOptions(this.options.url, {
-      ...this.options,
-      etag: this.base.source === 'remote' ? this.etag : null,
-      activeModelCount: this.base.built.report.model_count,
-    })
     this.scheduler.lastRun = new Date()
-    if (options.local) {
+    if (this.loadOptions(null).local) {
       const backup = localBackup(this.options.backup)
-      return this.finish(this.apply({ built: backup.built, sha256: backup.sha256 ?? '' }, 'local', null, null))
+      return this.apply({ built: backup.built, sha256: backup.sha256 ?? '' }, 'local', null, null)
     }
+    const fetched = await this.fetchNext(this.base.source === 'remote' ? this.etag : null)
+    return 'built' in fetched ? this.applyFetched(fetched) : fetched
+  }
+
+  /** Fetches and validates the remote map (conditional on `etag`) without applying it. */
+  private async fetchNext(etag: string | null): Promise<FetchedMap | ReloadResult> {
+    const options = this.loadOptions(etag)
     this.abort = new AbortController()
     try {
       const active = this.base.source === 'remote' ? this.base.sha256 : null
       const candidate = await fetchCandidate({ ...options, signal: this.abort.signal }, active, this.rejected)
       if (candidate.kind !== 'new') {
         if (candidate.kind === 'same') this.etag = candidate.etag
-        return this.finish(this.result('unchanged', null))
+        return this.result('unchanged', null)
       }
       const held = checkGuard(this.options.priceChangeGuard, diffCostMaps(this.base.built.map, candidate.built.map))
       if (held) {
         this.rejected.set(candidate.sha256, `held back by priceChangeGuard: ${held}`)
-        return this.finish(this.fail(`held back by priceChangeGuard: ${held}`))
+        return this.fail(`held back by priceChangeGuard: ${held}`)
       }
-      const result = this.apply(candidate, 'remote', options.url, candidate.etag)
-      if (this.options.cacheFile) {
-        const meta = {
-          sha256: candidate.sha256,
-          etag: candidate.etag,
-          url: options.url,
-          fetched_at: this.base.loadedAt,
-        }
-        const error = await writeCache(this.options.cacheFile, candidate.text, meta)
-        if (error) this.warn(`could not write the cache file ${this.options.cacheFile}: ${error.message}`)
-      }
-      return this.finish(result)
+      return { ...candidate, url: options.url }
     } catch (error) {
       this.lastFailure = fallbackReason(error)
-      return this.finish(this.fail(errorText(error)))
+      return this.fail(errorText(error))
     } finally {
       this.abort = null
+    }
+  }
+
+  /** Applies a fetched map and keeps it in the cache file. */
+  private async applyFetched(fetched: FetchedMap): Promise<ReloadResult> {
+    const result = this.apply(fetched, 'remote', fetched.url, fetched.etag, fetched.text)
+    if (this.options.cacheFile && result.status === 'success') {
+      const meta = { sha256: fetched.sha256, etag: fetched.etag, url: fetched.url, fetched_at: this.base.loadedAt }
+      const error = await writeCache(this.options.cacheFile, fetched.text, meta)
+      if (error) this.warn(`could not write the cache file ${this.options.cacheFile}: ${error.message}`)
+    }
+    return result
+  }
+
+  /** A map another instance published: verified again here, because Redis content is not trusted blindly. */
+  private async adopt(text: string, record: FleetRecord): Promise<ReloadResult> {
+    try {
+      const sha256 = await sha256Hex(text)
+      if (sha256 !== record.sha256) {
+        throw new CostMapError(
+          'INTEGRITY_FAILED',
+          `[costmap] the fleet's map does not match its sha256 ${record.sha256}`,
+        )
+      }
+      const built = buildChecked(parseCostMapText(text), text, sha256, this.loadOptions(null))
+      return await this.applyFetched({ built, sha256, text, etag: record.etag, url: record.url })
+    } catch (error) {
+      return this.fail(errorText(error))
+    }
+  }
+
+  private loadOptions(etag: string | null) {
+    return resolveLoadOptions(this.options.url, {
+      ...this.options,
+      etag,
+      activeModelCount: this.base.built.report.model_count,
+    })
+  }
+
+  private host(): CoordinatorHost {
+    return {
+      // The backup is not the fleet's map even when its bytes are the same: apply it as the remote one.
+      activeSha: () => (this.base.source === 'remote' ? this.base.sha256 : ''),
+      activeText: () => {
+        const { text, etag, url, built } = this.base
+        return text === undefined ? null : { text, etag: etag ?? null, url, model_count: built.report.model_count }
+      },
+      fetch: (etag) => this.fetchNext(etag),
+      apply: (fetched) => this.applyFetched(fetched),
+      adopt: (text, record) => this.adopt(text, record),
+      fail: (error) => this.fail(error),
+      unchanged: () => this.result('unchanged', null),
+      reload: (mode) => this.reloadAs(mode),
+      scheduleChanged: (status) => this.emitter.emit('schedule', status),
+      deploymentChanged: (id, value) => this.emitter.emit('deployment', { id, deployment: value }),
+      warn: (message) => this.warn(message),
     }
   }
 
@@ -276,6 +369,7 @@ export class ModelCostMap {
     source: 'remote' | 'local',
     url: string | null,
     etag: string | null,
+    text?: string,
   ): ReloadResult {
     const before = this.base
     if (next.sha256 && next.sha256 === before.sha256 && source === before.source) return this.result('unchanged', null)
@@ -283,7 +377,7 @@ export class ModelCostMap {
     this.etag = etag
     this.fallbackReason = null
     this.lastError = null
-    this.swap({ built: next.built, sha256: next.sha256, source, url, loadedAt: new Date().toISOString() })
+    this.swap({ built: next.built, sha256: next.sha256, source, url, loadedAt: new Date().toISOString(), text, etag })
     const result = this.result('success', null, diff)
     this.emitter.emit('change', { ...result, previous_sha256: before.sha256, price_changes: diff.price_changes })
     return result
@@ -338,8 +432,7 @@ export class ModelCostMap {
     }
   }
 
-  private emitSchedule(): ScheduleStatus {
-    const status = this.scheduler.status()
+  private emitSchedule(status: ScheduleStatus): ScheduleStatus {
     this.emitter.emit('schedule', status)
     return status
   }

@@ -2,6 +2,7 @@
  * Types of the store: snapshots, reload results, source info, events and options.
  * @module
  */
+import type { Coordinator } from './coordinator'
 import type { PriceChange, PriceChangeGuard } from './diff'
 import type { LoadOptions, LoadResult } from './loader'
 import type { CostMapData } from './map'
@@ -72,6 +73,8 @@ export interface ModelCostMapEvents {
   reload: ReloadResult
   reload_failed: { error: string; keptVersion: number }
   schedule: ScheduleStatus
+  /** A deployment added, changed or removed (`deployment: null`) on another instance of the fleet. */
+  deployment: { id: string; deployment: unknown }
 }
 
 /**
@@ -96,6 +99,12 @@ export interface ModelCostMapOptions extends Omit<LoadOptions, 'etag' | 'activeM
   priceChangeGuard?: PriceChangeGuard
   /** Models and custom prices to register at start (see {@link ModelCostMap.registerModel}). */
   models?: Record<string, Partial<ModelEntry>>
+  /**
+   * Shares one map, one schedule and the deployments added through the routes across a fleet (see
+   * `createRedisCoordinator` in `costmap/redis`). With a coordinator, `scheduleHours` only seeds a fleet
+   * that has no schedule yet, and a restart applies the fleet's map instead of fetching.
+   */
+  coordinator?: Coordinator
   /** `info` gets the structured sync log line of each reload; `warn` gets problems. @default none */
   logger?: { info?: (entry: Record<string, unknown>) => void; warn?: (message: string) => void }
 }

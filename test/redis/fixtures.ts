@@ -1,0 +1,123 @@
+/**
+ * A fleet of ModelCostMap instances on one real redis-server and one counting upstream server.
+ */
+import { createHash } from 'node:crypto'
+import { ModelCostMap } from '../../src/index'
+import { createRedisCoordinator, type RedisCoordinatorOptions } from '../../src/redis'
+import { MAIN_MAP, readText } from '../support/data'
+import type { RedisServer } from '../support/redis'
+import { type Reply, startServer, type TestServer } from '../support/server'
+
+const MAIN = readText(MAIN_MAP)
+
+/** The real map plus `extra` models: a new upstream version with the same shape. */
+export function mapVersion(extra: Record<string, Record<string, unknown>>): string {
+  return JSON.stringify({ ...JSON.parse(MAIN), ...extra })
+}
+
+export const V1 = MAIN
+export const V2 = mapVersion({
+  'fleet-model-v2': {
+    litellm_provider: 'openai',
+    mode: 'chat',
+    input_cost_per_token: 1e-6,
+    output_cost_per_token: 2e-6,
+  },
+})
+export const V3 = mapVersion({
+  'fleet-model-v3': {
+    litellm_provider: 'openai',
+    mode: 'chat',
+    input_cost_per_token: 3e-6,
+    output_cost_per_token: 4e-6,
+  },
+})
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
+}
+
+/** An upstream whose body can be swapped; answers If-None-Match with 304. */
+export interface Upstream {
+  server: TestServer
+  body: string
+  /** Extra reply fields for the next requests (e.g. a delay). */
+  next: Partial<Reply>[]
+  fetches(): number
+}
+
+export async function startUpstream(body = V1): Promise<Upstream> {
+  const upstream: Upstream = {
+    body,
+    next: [],
+    server: undefined as unknown as TestServer,
+    fetches: () => upstream.server.requests.length,
+  }
+  upstream.server = await startServer((req) => {
+    const etag = `"${sha256(upstream.body).slice(0, 16)}"`
+    const extra = upstream.next.shift() ?? {}
+    if (req.headers['if-none-match'] === etag) return { status: 304, headers: { etag }, ...extra }
+    return { status: 200, headers: { etag, 'content-type': 'application/json' }, body: upstream.body, ...extra }
+  })
+  return upstream
+}
+
+export interface Fleet {
+  members: ModelCostMap[]
+  prefix: string
+  dispose(): void
+}
+
+let fleets = 0
+
+export function startFleet(
+  size: number,
+  redis: RedisServer,
+  upstream: Upstream,
+  options: Partial<RedisCoordinatorOptions> & { scheduleHours?: number } = {},
+): Fleet {
+  const prefix = options.prefix ?? `test${++fleets}-${process.pid}:`
+  const { scheduleHours, ...coordinator } = options
+  const members = Array.from(
+    { length: size },
+    (_, i) =>
+      new ModelCostMap({
+        url: upstream.server.url,
+        scheduleHours,
+        coordinator: createRedisCoordinator({
+          url: redis.url,
+          prefix,
+          instanceId: `instance-${i + 1}`,
+          reconcileMs: 300,
+          leaseMs: 5_000,
+          commandTimeoutMs: 500,
+          ...coordinator,
+        }),
+      }),
+  )
+  return {
+    members,
+    prefix,
+    dispose: () => {
+      for (const m of members) m.dispose()
+    },
+  }
+}
+
+/** Polls `check` until it returns true; fails after `ms` with `what`. */
+export async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 2_000): Promise<number> {
+  const start = Date.now()
+  while (!(await check())) {
+    if (Date.now() - start > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  return Date.now() - start
+}
+
+export function shas(fleet: Fleet): string[] {
+  return fleet.members.map((m) => m.snapshot.sha256)
+}
+
+/** Every member serves `sha` as the remote map (the backup has V1's bytes but is not the fleet's map). */
+export const allOn = (fleet: Fleet, sha: string) => () =>
+  fleet.members.every((m) => m.snapshot.sha256 === sha && m.snapshot.source === 'remote')
