@@ -25,11 +25,13 @@ export class RedisFleet implements Coordinator {
   lastError: string | null = null
   private epoch: string | null = null
   private synced = false
-  private readonly rejected = new Set<string>()
+  /** sha256s this instance refused, and why (reported until the fleet publishes another map). */
+  private readonly rejected = new Map<string, string>()
   /** The last map applied from the fleet and the sha256 it replaced (a waiting reload reports it). */
   lastAdoption: { before: string; result: ReloadResult } | null = null
   private readonly adopting = new Map<string, Promise<ReloadResult | null>>()
   private deployments = new Map<string, string>()
+  private deploymentWrites = 0
   private syncing: Promise<void> | null = null
   private again = false
   private poller: ReturnType<typeof setInterval> | undefined
@@ -96,6 +98,7 @@ export class RedisFleet implements Coordinator {
   }
 
   async shareDeployment(id: string, value: unknown): Promise<void> {
+    this.deploymentWrites++
     if (value === null) {
       this.deployments.delete(id)
       await this.redis.hdel(this.keys.deployments, id)
@@ -152,14 +155,18 @@ export class RedisFleet implements Coordinator {
   async sync(): Promise<void> {
     const host = this.host
     if (!host || this.closed) return
+    const writes = this.deploymentWrites
     const [epoch, current, schedule, deployments, revision] = await this.read()
     if (this.epoch !== null && epoch !== this.epoch) return this.reseed()
     if (epoch === null) await this.redis.set(this.keys.epoch, crypto.randomUUID(), 'NX')
     this.epoch = epoch ?? (await this.redis.get(this.keys.epoch))
     this.revision = Number(revision ?? 0)
     await this.plan.apply(schedule)
-    this.applyDeployments(deployments)
+    // A share made while this read was in flight is newer than what it returned: read again instead.
+    if (writes === this.deploymentWrites) this.applyDeployments(deployments)
+    else this.again = true
     const record = parseRecord(current)
+    this.lastError = null
     if (record && record.sha256 !== host.activeSha()) await this.adopt(record)
     else if (record) this.appliedVersion = record.version
     const first = !this.synced
@@ -168,7 +175,6 @@ export class RedisFleet implements Coordinator {
     else if (first && (!record || Date.now() - Date.parse(current.checked_at ?? '') > this.settings.freshForMs)) {
       await host.reload('start')
     }
-    this.lastError = null
   }
 
   /** Applies the fleet's map after verifying it (once per sha256 at a time); a bad blob is refused and never retried. */
@@ -183,10 +189,15 @@ export class RedisFleet implements Coordinator {
 
   private async adoptOnce(record: FleetRecord & { format?: number }): Promise<ReloadResult | null> {
     const host = this.host
-    if (!host || this.rejected.has(record.sha256)) return null
+    if (!host) return null
+    const refused = this.rejected.get(record.sha256)
+    if (refused !== undefined) {
+      this.lastError = refused
+      return null
+    }
     if ((record.format ?? FORMAT) > FORMAT) {
-      this.rejected.add(record.sha256)
       this.lastError = `the fleet's map has format ${record.format}, newer than this costmap reads (${FORMAT})`
+      this.rejected.set(record.sha256, this.lastError)
       host.warn(this.lastError)
       return null
     }
@@ -197,8 +208,8 @@ export class RedisFleet implements Coordinator {
         ? host.fail(`the fleet's map ${record.sha256} is missing from Redis`)
         : await host.adopt(text, record)
     if (result.status === 'failed') {
-      this.rejected.add(record.sha256)
-      this.lastError = result.error
+      this.lastError = result.error ?? 'refused'
+      this.rejected.set(record.sha256, this.lastError)
     } else {
       this.appliedVersion = record.version
       this.lastAdoption = { before, result }

@@ -16,7 +16,8 @@ export class FleetSchedule {
   private interval: number | null = null
   private lastRun: string | null = null
   private nextRun: string | null = null
-  private firedFor: string | null = null
+  /** The `next_run` the timer last fired for, and when: a retry waits for a lease that may still be held. */
+  private fired: { next: string; at: number } | null = null
   private stopTimer: (() => void) | undefined
 
   constructor(private readonly fleet: RedisFleet) {}
@@ -55,9 +56,10 @@ export class FleetSchedule {
     this.interval = raw.interval_hours ? Number(raw.interval_hours) : null
     this.lastRun = raw.last_run || null
     this.nextRun = raw.next_run || null
-    this.arm()
     const status = this.status()
-    if (JSON.stringify(status) !== before) this.fleet.host?.scheduleChanged(status)
+    if (JSON.stringify(status) === before) return
+    this.arm()
+    this.fleet.host?.scheduleChanged(status)
   }
 
   /** Whether a scheduled run is due now (asked under the lease, so only one instance runs it). */
@@ -110,16 +112,17 @@ export class FleetSchedule {
     this.stop()
     const next = this.nextRun
     if (this.interval === null || next === null) return
-    let delay = Date.parse(next) - Date.now()
-    if (this.firedFor === next) {
-      delay = Math.max(delay, Math.min(this.fleet.settings.leaseMs, this.fleet.settings.reconcileMs))
+    let at = Date.parse(next)
+    if (this.fired?.next === next) {
+      at = Math.max(at, this.fired.at + Math.min(this.fleet.settings.leaseMs, this.fleet.settings.reconcileMs))
     }
+    const delay = at - Date.now()
     // A little jitter so the fleet's timers do not all hit Redis in the same millisecond.
     this.stopTimer = setLongTimeout(() => this.fire(next), Math.max(0, delay) + Math.random() * 250)
   }
 
   private fire(next: string): void {
-    this.firedFor = next
+    this.fired = { next, at: Date.now() }
     const host = this.fleet.host
     if (!host) return
     host

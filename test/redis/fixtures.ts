@@ -121,3 +121,9 @@ export function shas(fleet: Fleet): string[] {
 /** Every member serves `sha` as the remote map (the backup has V1's bytes but is not the fleet's map). */
 export const allOn = (fleet: Fleet, sha: string) => () =>
   fleet.members.every((m) => m.snapshot.sha256 === sha && m.snapshot.source === 'remote')
+
+/** Makes the fleet's schedule due in `ms` (as if its interval had passed) and tells every instance. */
+export async function comeDue(redis: RedisServer, fleet: Fleet, ms = 200): Promise<void> {
+  await redis.client.hset(`${fleet.prefix}schedule`, 'next_run', new Date(Date.now() + ms).toISOString())
+  await redis.client.publish(`${fleet.prefix}events`, 'schedule')
+}

@@ -3,6 +3,7 @@ import { createCostMapHandler } from '../../src/index'
 import { type RedisServer, startRedis } from '../support/redis'
 import {
   allOn,
+  comeDue,
   type Fleet,
   sha256,
   shas,
@@ -100,18 +101,25 @@ describe('the schedule is the fleet’s', () => {
     expect(f.members[3]?.scheduleStatus()).toMatchObject({ scheduled: false, interval_hours: null, next_run: null })
   })
 
-  it('a 1-second schedule fetches once per interval for the whole fleet', async () => {
+  it('each time the schedule comes due, one instance fetches for the whole fleet', async () => {
     const f = await started(4)
     await waitFor('start', allOn(f, sha256(V1)))
-    const before = upstream.fetches()
-    f.members[1]?.schedule(1 / 3600)
-    await new Promise((resolve) => setTimeout(resolve, 3_600))
-    const fetched = upstream.fetches() - before
-    expect(fetched).toBeGreaterThanOrEqual(2)
-    expect(fetched).toBeLessThanOrEqual(4)
-    const status = f.members[3]?.scheduleStatus()
-    expect(status?.last_run).not.toBeNull()
-    expect(f.members.map((m) => m.scheduleStatus().last_run)).toEqual(Array(4).fill(status?.last_run))
+    f.members[1]?.schedule(1)
+    await waitFor('scheduled everywhere', () => f.members.every((m) => m.scheduleStatus().scheduled))
+    for (const round of [1, 2]) {
+      const before = upstream.fetches()
+      const lastRun = f.members[0]?.scheduleStatus().last_run
+      await comeDue(redis, f)
+      await waitFor(`run ${round} seen everywhere`, () =>
+        f.members.every((m) => m.scheduleStatus().last_run !== lastRun),
+      )
+      await new Promise((resolve) => setTimeout(resolve, 400)) // every instance's timer has fired by now
+      expect(upstream.fetches() - before).toBe(1)
+      const statuses = f.members.map((m) => JSON.stringify(m.scheduleStatus()))
+      expect(new Set(statuses).size).toBe(1)
+      const next = Date.parse(f.members[2]?.scheduleStatus().next_run ?? '')
+      expect(next - Date.now()).toBeGreaterThan(3_500_000) // moved a full hour on
+    }
   })
 
   it('scheduleHours seeds a fleet without a schedule and does not override one', async () => {

@@ -44,7 +44,7 @@ export async function startRedis(): Promise<RedisServer> {
   await client.connect()
   const stop = async () => {
     const proc = child
-    if (!proc || proc.exitCode !== null) return
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return
     const exited = new Promise((resolve) => proc.once('exit', resolve))
     proc.kill('SIGCONT')
     proc.kill('SIGKILL')
