@@ -13,6 +13,14 @@
 
 export type { Authorize, CostMapRole } from './auth'
 export { type BackupManifest, backupManifest, loadBackup } from './backup'
+export type {
+  CoordinationStatus,
+  Coordinator,
+  CoordinatorHost,
+  FetchedMap,
+  FleetRecord,
+  ReloadMode,
+} from './coordinator'
 export { completionCost, costPerToken } from './cost'
 export type {
   Adjustments,

@@ -136,7 +136,7 @@ describe('leader faults', () => {
   it('F5: a lost hint (subscribers killed) is made up by the poll', async () => {
     const f = await started(3)
     upstream.body = V2
-    await redis.client.client('KILL', 'TYPE', 'pubsub')
+    await redis.client.call('CLIENT', 'KILL', 'TYPE', 'pubsub')
     await f.members[0]?.reload()
     await waitFor('v2 everywhere', allOn(f, sha256(V2)), 2_000)
   })
