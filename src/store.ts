@@ -1,10 +1,3 @@
-/**
- * `ModelCostMap`: the object a service creates at start-up and never restarts for new models. Usable at
- * once on the bundled backup; the remote map arrives in the background; a reload swaps one frozen
- * snapshot by reference and never replaces a good map with a bad one.
- * @module
- */
-import mitt from 'mitt'
 import { backupManifest, localBackup } from './backup'
 import type {
   CoordinationStatus,
@@ -14,33 +7,15 @@ import type {
   FleetRecord,
   ReloadMode,
 } from './coordinator'
-import { completionCost, costPerToken } from './cost'
-import type { CostArgs, CostResult, TokenCosts } from './cost.types'
-import { type CostMapDiff, checkGuard, diffCostMaps } from './diff'
+import { checkGuard, diffCostMaps } from './diff'
 import { loadCachedMap, writeCache } from './disk-cache'
 import { CostMapError, errorText } from './errors'
 import { type BuiltMap, parseCostMapText } from './integrity'
 import { buildChecked, fallbackReason, fetchCandidate, resolveLoadOptions, sha256Hex } from './loader'
-import { extendMap } from './map'
-import type { ModelInfo } from './model-info'
-import { mergeRegistrations } from './registry'
-import { reloadResult, syncLogLine } from './reload'
-import { findModelInfo, getModelInfo } from './resolve'
+import { syncLogLine } from './reload'
 import { checkHours, Scheduler, type ScheduleStatus } from './scheduler'
-import type { ModelEntry } from './schema'
-import type { ModelCostMapEvents, ModelCostMapOptions, ReloadResult, Snapshot, SourceInfo } from './store.types'
-
-/** The upstream map behind the active snapshot (before registered models are applied). */
-interface Base {
-  built: BuiltMap
-  sha256: string
-  source: 'remote' | 'local'
-  url: string | null
-  loadedAt: string
-  /** The fetched text of a remote map, kept so a coordinator can re-seed an emptied fleet store. */
-  text?: string
-  etag?: string | null
-}
+import { SnapshotStore } from './store.base'
+import type { ModelCostMapOptions, ReloadResult, SourceInfo } from './store.types'
 
 /**
  * A hot-swappable LiteLLM cost map with reloads, a schedule, events and bound pricing helpers.
@@ -52,47 +27,28 @@ interface Base {
  * costs.on('change', (r) => log.info(`${r.new_models.length} new models`))
  * ```
  */
-export class ModelCostMap {
+export class ModelCostMap extends SnapshotStore {
   /** Resolves once the first remote attempt settled (success or fallback). Never rejects. */
   readonly ready: Promise<void>
-  private current: Snapshot
-  private base: Base
-  private version = 1
   private etag: string | null = null
   private fallbackReason: string | null = null
   private lastError: string | null = null
   private lastFailure: string | null = null
   private readonly forced: boolean
-  private readonly custom = new Map<string, Partial<ModelEntry>>()
   private readonly rejected = new Map<string, string>()
-  private readonly emitter = mitt<ModelCostMapEvents>()
   private readonly scheduler: Scheduler
   private inflight: Promise<ReloadResult> | null = null
   private readonly coordinator: Coordinator | undefined
   private abort: AbortController | null = null
   private disposed = false
 
-  constructor(private readonly options: ModelCostMapOptions = {}) {
-    const backup = localBackup(this.options.backup)
+  constructor(options: ModelCostMapOptions = {}) {
+    super(options)
     this.forced = resolveLoadOptions(options.url, options).local
-    this.base = {
-      built: backup.built,
-      sha256: backup.sha256 ?? '',
-      source: 'local',
-      url: null,
-      loadedAt: new Date().toISOString(),
-    }
-    this.current = this.makeSnapshot()
-    if (options.models) this.registerModel(options.models)
     this.scheduler = new Scheduler(async () => (await this.reload()).status !== 'failed', options.scheduleJitter)
     this.coordinator = options.coordinator
     if (options.scheduleHours !== undefined && !this.coordinator) this.schedule(options.scheduleHours)
     this.ready = options.autoLoad === false && !this.coordinator ? Promise.resolve() : this.start()
-  }
-
-  /** The current frozen snapshot: read it once per computation to price consistently. */
-  get snapshot(): Snapshot {
-    return this.current
   }
 
   /**
@@ -153,38 +109,6 @@ export class ModelCostMap {
   }
 
   /**
-   * Adds models or overrides fields of existing ones (merged into the entry the key resolves to).
-   * Registrations survive every reload, so custom prices, including an explicit 0, never vanish.
-   *
-   * @throws {CostMapError} `INVALID_ARGUMENT` when a merged entry fails the schema (nothing is applied)
-   * @example
-   * ```ts
-   * costs.registerModel({ 'my-llama': { litellm_provider: 'openai', input_cost_per_token: 0, output_cost_per_token: 0 } })
-   * ```
-   */
-  registerModel(entries: Record<string, Partial<ModelEntry>>): void {
-    const next = new Map(this.custom)
-    for (const [key, partial] of Object.entries(entries)) next.set(key, { ...next.get(key), ...partial })
-    mergeRegistrations(this.base.built.map, next) // throws before anything is applied
-    for (const [key, value] of next) this.custom.set(key, value)
-    this.swap(this.base)
-  }
-
-  /**
-   * Removes registrations (a deleted deployment's prices); keys that were never registered are ignored.
-   *
-   * @example
-   * ```ts
-   * costs.unregisterModel(['my-llama'])
-   * ```
-   */
-  unregisterModel(keys: readonly string[]): void {
-    let changed = false
-    for (const key of keys) changed = this.custom.delete(key) || changed
-    if (changed) this.swap(this.base)
-  }
-
-  /**
    * @internal Shares a deployment added, changed (`value`) or removed (`null`) through the routes with the
    * fleet; a no-op without a coordinator.
    * @example
@@ -203,23 +127,6 @@ export class ModelCostMap {
     return this.coordinator?.sharedDeployments() ?? {}
   }
 
-  /** Subscribes to an event; returns the unsubscribe function. A throwing listener is logged, never fatal. */
-  on<K extends keyof ModelCostMapEvents & string>(
-    event: K,
-    listener: (payload: ModelCostMapEvents[K]) => void,
-  ): () => void {
-    const guarded = (payload: ModelCostMapEvents[K]) => {
-      try {
-        const result = listener(payload) as unknown
-        if (result instanceof Promise) result.catch((e) => this.warn(`a ${event} listener failed: ${errorText(e)}`))
-      } catch (error) {
-        this.warn(`a ${event} listener threw: ${errorText(error)}`)
-      }
-    }
-    this.emitter.on(event, guarded)
-    return () => this.emitter.off(event, guarded)
-  }
-
   /** Clears the schedule, cancels an in-flight fetch and drops every listener. */
   dispose(): void {
     this.disposed = true
@@ -227,26 +134,6 @@ export class ModelCostMap {
     this.abort?.abort()
     this.emitter.all.clear()
     this.coordinator?.close().catch(() => undefined)
-  }
-
-  /** {@link getModelInfo} on the current snapshot. @example `costs.getModelInfo('gpt-4o').max_tokens` */
-  getModelInfo(model: string, provider?: string): ModelInfo {
-    return getModelInfo(this.current, model, provider)
-  }
-
-  /** {@link findModelInfo} on the current snapshot. @example `costs.findModelInfo('x') // undefined` */
-  findModelInfo(model: string, provider?: string): ModelInfo | undefined {
-    return findModelInfo(this.current, model, provider)
-  }
-
-  /** {@link costPerToken} on the current snapshot. @example `costs.costPerToken({ model: 'gpt-4o', usage })` */
-  costPerToken(args: CostArgs): TokenCosts {
-    return costPerToken(this.current, args)
-  }
-
-  /** {@link completionCost} on the current snapshot. @example `costs.completionCost({ model, usage }).totalCost` */
-  completionCost(args: CostArgs): CostResult {
-    return completionCost(this.current, args)
   }
 
   // --- Internal helpers ---
@@ -383,34 +270,11 @@ export class ModelCostMap {
     return result
   }
 
-  private swap(base: Base): void {
-    this.base = base
-    this.current = this.makeSnapshot()
-  }
-
-  private makeSnapshot(): Snapshot {
-    const base = this.base.built.map
-    const onInvalid = (key: string) =>
-      this.warn(`registered model ${key} does not validate against the new map; skipped`)
-    const map = this.custom.size ? extendMap(base, mergeRegistrations(base, this.custom, onInvalid)) : base
-    return Object.freeze({
-      version: this.version++,
-      sha256: this.base.sha256,
-      loaded_at: this.base.loadedAt,
-      source: this.base.source,
-      map,
-    })
-  }
-
   private fail(error: string): ReloadResult {
     this.lastError = error
     this.emitter.emit('reload_failed', { error, keptVersion: this.current.version })
     this.warn(`reload failed, current pricing data was kept: ${error}`)
     return this.result('failed', error)
-  }
-
-  private result(status: ReloadResult['status'], error: string | null, diff?: CostMapDiff): ReloadResult {
-    return reloadResult(status, error, Object.keys(this.current.map).length, this.base, diff)
   }
 
   private finish(result: ReloadResult): ReloadResult {
@@ -435,9 +299,5 @@ export class ModelCostMap {
   private emitSchedule(status: ScheduleStatus): ScheduleStatus {
     this.emitter.emit('schedule', status)
     return status
-  }
-
-  private warn(message: string): void {
-    this.options.logger?.warn?.(`[costmap] ${message}`)
   }
 }
