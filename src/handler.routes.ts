@@ -7,8 +7,6 @@ import { HttpError } from './handler.http'
 import { checkHours } from './scheduler'
 import type { ModelCostMap } from './store'
 
-/** A schedule faster than once a minute is a fetch loop, not a schedule. */
-const MIN_HOURS = 1 / 60
 const DECIMAL = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*$/
 
 /**
@@ -57,7 +55,6 @@ export function schedule(costs: ModelCostMap, url: URL): Record<string, unknown>
     if (isCostMapError(error)) throw new HttpError(400, error.message)
     throw error
   }
-  if (hours < MIN_HOURS) throw new HttpError(400, 'Hours must be at least 0.0167 (one minute)')
   const status = costs.schedule(hours)
   return {
     message: `Model cost map reload scheduled for every ${hours} hours`,

@@ -224,8 +224,12 @@ export function isCleanEntry(value: unknown, ceiling = Number.POSITIVE_INFINITY,
   if (value.mode !== undefined && typeof value.mode !== 'string') return false
   for (const key in value) {
     const kind = kindOf(key)
-    if (kind === Kind.Other) continue
     const v = value[key]
+    if (kind === Kind.Other) {
+      // Unknown fields pass as they are, but never with a prototype key hidden inside (`metadata.__proto__`).
+      if (typeof v === 'object' && v !== null && findForbiddenKey(v) !== null) return false
+      continue
+    }
     if (kind === Kind.PerTokenPrice || kind === Kind.Price) {
       if (!isPrice(v)) return false
       if (v > ceiling && kind === Kind.PerTokenPrice) flagged?.push(key)
@@ -252,6 +256,7 @@ function isCleanTier(tier: unknown): boolean {
   for (const key in tier) {
     const kind = kindOf(key)
     if (kind === Kind.Forbidden) return false
+    if (kind === Kind.Other && typeof tier[key] === 'object' && findForbiddenKey(tier[key]) !== null) return false
     if ((kind === Kind.Price || kind === Kind.PerTokenPrice) && !isPrice(tier[key])) return false
   }
   return true

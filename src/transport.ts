@@ -40,6 +40,8 @@ export interface TransportOptions {
   signal?: AbortSignal
   /** Proxy settings; by default read from HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case). */
   env?: Record<string, string | undefined>
+  /** Called as body bytes arrive (`total` from Content-Length when sent), e.g. for a progress bar. */
+  onProgress?: (received: number, total: number | null) => void
 }
 
 /** @internal The body of a successful fetch, or `notModified` after a 304. */
@@ -51,6 +53,8 @@ export interface FetchedText {
 }
 
 const RETRY_STATUS = [429, 500, 502, 503, 504]
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308])
+const MAX_REDIRECTS = 3
 
 /**
  * @internal Fetches `url` (http, https, `file:` or an absolute path) as text.
@@ -76,14 +80,23 @@ export async function fetchText(url: string, options: TransportOptions = {}): Pr
     const headers: Record<string, string> = { accept: 'application/json' }
     if (options.etag) headers['if-none-match'] = options.etag
     const $fetch = createFetch({ fetch: options.fetch ?? (await proxyFetch(url, options.env)) })
-    const response = await $fetch.raw(url, {
-      headers,
-      signal: controller.signal,
-      responseType: 'stream',
-      retry: Math.max(0, attempts - 1),
-      retryStatusCodes: RETRY_STATUS,
-      retryDelay: (ctx) => retryDelay(ctx, attempts, baseDelayMs, maxDelayMs, deadline),
-    })
+    const get = (target: string) =>
+      $fetch.raw(target, {
+        headers,
+        signal: controller.signal,
+        responseType: 'stream',
+        redirect: 'manual',
+        retry: Math.max(0, attempts - 1),
+        retryStatusCodes: RETRY_STATUS,
+        retryDelay: (ctx) => retryDelay(ctx, attempts, baseDelayMs, maxDelayMs, deadline),
+      })
+    let target = url
+    let response = await get(target)
+    for (let hop = 1; REDIRECT_STATUS.has(response.status) && response.headers.has('location'); hop++) {
+      await response.body?.cancel().catch(() => {})
+      target = redirectTarget(url, target, response.headers.get('location') as string, hop)
+      response = await get(target)
+    }
     const etag = response.headers.get('etag')
     if (response.status === 304) {
       if (!options.etag)
@@ -98,7 +111,9 @@ export async function fetchText(url: string, options: TransportOptions = {}): Pr
       await response.body?.cancel().catch(() => {})
       throw new CostMapError('BODY_TOO_LARGE', `response of ${length} bytes exceeds the ${maxBytes}-byte limit`)
     }
-    const text = await readCapped(response.body, maxBytes, controller)
+    const total = Number.isFinite(length) && length > 0 ? length : null
+    const progress = options.onProgress && ((received: number) => options.onProgress?.(received, total))
+    const text = await readCapped(response.body, maxBytes, controller, progress)
     return { text, etag, notModified: false, status: response.status }
   } catch (error) {
     if (options.signal?.aborted)
@@ -131,6 +146,29 @@ function retryDelay(ctx: FetchContext, attempts: number, base: number, max: numb
   return wait
 }
 
+/**
+ * Where a redirect may take us: only within the configured URL's origin (scheme, host and port), at most
+ * {@link MAX_REDIRECTS} hops. The upstream must never send us to another host, an internal address or a
+ * metadata service, or from https down to http; LiteLLM follows no redirect at all.
+ */
+function redirectTarget(url: string, from: string, location: string, hop: number): string {
+  if (hop > MAX_REDIRECTS) throw new CostMapError('FETCH_FAILED', `more than ${MAX_REDIRECTS} redirects from ${url}`)
+  let next: URL
+  try {
+    next = new URL(location, from)
+  } catch (error) {
+    throw new CostMapError('FETCH_FAILED', `invalid redirect Location from ${from}`, { cause: error })
+  }
+  if (next.origin !== new URL(url).origin || next.origin === 'null') {
+    const where = next.origin === 'null' ? `a ${next.protocol} URL` : next.origin
+    throw new CostMapError(
+      'FETCH_FAILED',
+      `refused a redirect from ${from} to ${where}: only redirects within ${new URL(url).origin} are followed`,
+    )
+  }
+  return next.href
+}
+
 /** Retry-After in seconds or as an HTTP date -> milliseconds; null when unusable. */
 export function parseRetryAfter(value: string): number | null {
   const seconds = Number(value)
@@ -143,6 +181,7 @@ async function readCapped(
   body: ReadableStream<Uint8Array> | null,
   maxBytes: number,
   ctl: AbortController,
+  progress?: (received: number) => void,
 ): Promise<string> {
   if (!body) return ''
   const reader = body.getReader()
@@ -155,6 +194,7 @@ async function readCapped(
       size += value.byteLength
       if (size > maxBytes) throw new CostMapError('BODY_TOO_LARGE', `response body exceeds the ${maxBytes}-byte limit`)
       chunks.push(value)
+      progress?.(size)
     }
   } catch (error) {
     // Tear the connection down: a half-read body must not keep the socket (or the server) busy.

@@ -224,6 +224,15 @@ function obj(v: unknown, name: string): Obj | undefined {
 }
 
 function invalid(field: string, value: unknown, what: string): CostMapError {
-  const shown = typeof value === 'string' ? JSON.stringify(value) : String(value)
+  const shown = typeof value === 'string' ? JSON.stringify(value) : display(value)
   return new CostMapError('INVALID_USAGE', `[costmap] invalid usage: ${field} ${what}, got ${shown}`)
+}
+
+/** `String(value)` throws for a null-prototype object or a throwing `toString`: never let the message fail. */
+function display(value: unknown): string {
+  try {
+    return String(value)
+  } catch {
+    return Object.prototype.toString.call(value)
+  }
 }

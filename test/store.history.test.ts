@@ -92,7 +92,7 @@ describe('property: interleaved reloads, cost calls and schedule changes', () =>
     const op = fc.oneof(
       fc.constantFrom('A', 'B').map((m) => ({ kind: 'reload' as const, map: m })),
       fc.nat({ max: 119 }).map((i) => ({ kind: 'cost' as const, model: `model-${i}` })),
-      fc.double({ min: 0.01, max: 8760, noNaN: true }).map((h) => ({ kind: 'schedule' as const, hours: h })),
+      fc.double({ min: 1 / 60, max: 8760, noNaN: true }).map((h) => ({ kind: 'schedule' as const, hours: h })),
       fc.constant({ kind: 'cancel' as const }),
     )
     await fc.assert(
