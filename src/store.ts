@@ -65,7 +65,8 @@ export class ModelCostMap extends SnapshotStore {
   }
 
   /**
-   * Reloads every `hours` (fractions allowed, at most 8760), replacing any earlier schedule.
+   * Reloads every `hours` (fractions allowed, from 1/60 to 8760), replacing any earlier schedule. With a
+   * coordinator, the schedule is the fleet's: set on one instance, it runs once per interval for all.
    *
    * @throws {CostMapError} `INVALID_SCHEDULE`
    * @example
