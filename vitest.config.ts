@@ -25,6 +25,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/support/setup.ts'],
+    // Builds dist/ when it is missing or older than src/ (the CLI, example and package tests run it).
+    globalSetup: ['test/cli/global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',

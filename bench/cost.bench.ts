@@ -1,18 +1,24 @@
 /**
- * Pricing throughput on a realistic mix: 20 popular models x 5 usages (plain, cached, reasoning,
- * Anthropic cache writes, above-200k tiers). Each bench iteration prices the whole mix (100 calls), so
- * per-iteration harness overhead does not hide the per-call cost. The floor is the same loop over a
- * plain `Map` of {in, out} prices. Run: `npx vitest bench --run bench/cost.bench.ts`.
+ * Pricing throughput of src/ (bench/run.ts measures the built package against the peers). Two mixes,
+ * each priced whole per bench iteration (100 calls), so per-iteration harness overhead does not hide the
+ * per-call cost:
+ * - the peer mix: peers.md's 20 models x 5 usages (bench/subjects/mix.ts), the one bench/run.ts uses;
+ * - the resolution mix: 20 provider-prefixed, regional and alias names x 5 usages (plain, cached,
+ *   reasoning, Anthropic cache writes, a 250k prompt with 100k cached), which exercises name resolution.
+ * The floor is a plain `Map` of the LiteLLM entries + the user-land formula in bench/subjects/mix.ts
+ * (exact keys only). Run: `npx vitest bench --run bench/cost.bench.ts`.
  */
 import { bench, describe } from 'vitest'
 import { completionCost } from '../src/cost'
 import { buildCostMap } from '../src/integrity'
 import { getModelInfo } from '../src/resolve'
 import { MAIN_MAP, readJson } from '../test/support/data'
+import { type AnthropicUsage, floorCost, floorMap, MIX, nativeUsage, type OpenAIUsage } from './subjects/mix'
 
 const map = buildCostMap(readJson(MAIN_MAP)).map
+const floor = floorMap(readJson(MAIN_MAP))
 
-const MODELS = [
+const RESOLUTION_MODELS = [
   'gpt-4o',
   'gpt-4o-mini',
   'gpt-4.1',
@@ -35,60 +41,58 @@ const MODELS = [
   'groq/llama-3.3-70b-versatile',
 ]
 
-const USAGES: unknown[] = [
+const RESOLUTION_USAGES: (AnthropicUsage | OpenAIUsage)[] = [
   { prompt_tokens: 1200, completion_tokens: 350, total_tokens: 1550 },
-  { prompt_tokens: 5000, completion_tokens: 800, prompt_tokens_details: { cached_tokens: 4096 } },
-  { prompt_tokens: 900, completion_tokens: 2400, completion_tokens_details: { reasoning_tokens: 1800 } },
+  { prompt_tokens: 5000, completion_tokens: 800, total_tokens: 5800, prompt_tokens_details: { cached_tokens: 4096 } },
+  {
+    prompt_tokens: 900,
+    completion_tokens: 2400,
+    total_tokens: 3300,
+    completion_tokens_details: { reasoning_tokens: 1800 },
+  },
   { input_tokens: 300, output_tokens: 500, cache_creation_input_tokens: 2000, cache_read_input_tokens: 12000 },
-  { prompt_tokens: 250_000, completion_tokens: 1200, prompt_tokens_details: { cached_tokens: 100_000 } },
+  {
+    prompt_tokens: 250_000,
+    completion_tokens: 1200,
+    total_tokens: 251_200,
+    prompt_tokens_details: { cached_tokens: 100_000 },
+  },
 ]
 
-interface Call {
+interface Priced {
   model: string
-  usage: unknown
+  usage: AnthropicUsage | OpenAIUsage
 }
-const calls: Call[] = []
-for (const model of MODELS) for (const usage of USAGES) calls.push({ model, usage })
-
-const floor = new Map<string, { in: number; out: number }>()
-for (const model of MODELS) {
-  const e = map[model] as { input_cost_per_token?: number; output_cost_per_token?: number }
-  floor.set(model, { in: e.input_cost_per_token ?? 0, out: e.output_cost_per_token ?? 0 })
+const MIXES: Record<string, Priced[]> = {
+  'peer mix': MIX.map((call) => ({ model: call.model, usage: nativeUsage(call) })),
+  'resolution mix': RESOLUTION_MODELS.flatMap((model) => RESOLUTION_USAGES.map((usage) => ({ model, usage }))),
 }
 
 let sink = 0
-function runCompletionCost(): void {
+const runCompletionCost = (calls: Priced[]) => (): void => {
+  for (let i = 0; i < calls.length; i++) sink += completionCost(map, calls[i] as Priced).totalCost
+}
+const runFloor = (calls: Priced[]) => (): void => {
   for (let i = 0; i < calls.length; i++) {
-    const c = calls[i] as Call
-    sink += completionCost(map, { model: c.model, usage: c.usage }).totalCost
+    const c = calls[i] as Priced
+    sink += floorCost(floor, c.model, c.usage)
   }
 }
-function runGetModelInfo(): void {
-  for (let i = 0; i < calls.length; i++) sink += getModelInfo(map, (calls[i] as Call).model).key.length
-}
-function runFloor(): void {
-  for (let i = 0; i < calls.length; i++) {
-    const c = calls[i] as Call
-    const p = floor.get(c.model) as { in: number; out: number }
-    const u = c.usage as {
-      prompt_tokens?: number
-      completion_tokens?: number
-      input_tokens?: number
-      output_tokens?: number
-    }
-    sink += (u.prompt_tokens ?? u.input_tokens ?? 0) * p.in + (u.completion_tokens ?? u.output_tokens ?? 0) * p.out
-  }
+const runGetModelInfo = (calls: Priced[]) => (): void => {
+  for (let i = 0; i < calls.length; i++) sink += getModelInfo(map, (calls[i] as Priced).model).key.length
 }
 
-describe(`pricing (${calls.length} calls per iteration)`, () => {
-  bench('completionCost', runCompletionCost)
-  bench('getModelInfo', runGetModelInfo)
-  bench('floor: Map lookup + multiply', runFloor)
-})
+for (const [name, calls] of Object.entries(MIXES)) {
+  describe(`${name} (${calls.length} calls per iteration)`, () => {
+    bench('completionCost', runCompletionCost(calls))
+    bench('getModelInfo', runGetModelInfo(calls))
+    bench('floor: Map + user-land formula', runFloor(calls))
+  })
+}
 
 /** Same-run ratios, measured directly so they can be printed (vitest's table has no ratio column). */
 function ratios(): void {
-  const rate = (fn: () => void): number => {
+  const rate = (fn: () => void, calls: number): number => {
     for (let i = 0; i < 2000; i++) fn()
     const start = performance.now()
     let n = 0
@@ -96,16 +100,19 @@ function ratios(): void {
       for (let i = 0; i < 100; i++) fn()
       n += 100
     }
-    return (n * calls.length) / ((performance.now() - start) / 1000)
+    return (n * calls) / ((performance.now() - start) / 1000)
   }
-  const cc = rate(runCompletionCost)
-  const info = rate(runGetModelInfo)
-  const base = rate(runFloor)
   const fmt = (n: number): string => `${(n / 1e6).toFixed(2)}M calls/s`
+  let report = '\n'
+  for (const [name, calls] of Object.entries(MIXES)) {
+    const cc = rate(runCompletionCost(calls), calls.length)
+    const info = rate(runGetModelInfo(calls), calls.length)
+    const base = rate(runFloor(calls), calls.length)
+    report +=
+      `${name}: completionCost ${fmt(cc)} | getModelInfo ${fmt(info)} | floor ${fmt(base)}\n` +
+      `${name}: completionCost / floor = ${(cc / base).toFixed(3)} | getModelInfo / floor = ${(info / base).toFixed(3)}\n`
+  }
   // stderr: the test setup silences console.* and vitest does not forward a bench's stdout.
-  process.stderr.write(
-    `\ncompletionCost ${fmt(cc)} | getModelInfo ${fmt(info)} | floor ${fmt(base)}\n` +
-      `completionCost / floor = ${(cc / base).toFixed(3)} | getModelInfo / floor = ${(info / base).toFixed(3)} (checksum ${sink > 0})\n\n`,
-  )
+  process.stderr.write(`${report}(checksum ${sink > 0})\n\n`)
 }
 ratios()

@@ -6,6 +6,7 @@
  *
  * 'costmap/express' instead of '../src/…'.
  */
+import type { AddressInfo } from 'node:net'
 import express from 'express'
 import { costMapRoutes } from '../src/adapters/express'
 import { ModelCostMap } from '../src/index'
@@ -29,7 +30,10 @@ app.get('/health', (_req, res) => {
   res.json({ ok: true, sha256: costs.snapshot.sha256 })
 })
 
-const server = app.listen(port, () => console.log(`costmap routes on http://localhost:${port} (Express)`))
+// PORT=0 picks a free port: print the one the server got.
+const server = app.listen(port, () => {
+  console.log(`costmap routes on http://localhost:${(server.address() as AddressInfo).port} (Express)`)
+})
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     costs.dispose()

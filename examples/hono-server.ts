@@ -22,7 +22,10 @@ app.get('/health', (c) => c.json({ ok: true, sha256: costs.snapshot.sha256 }))
 // `os.environ/NAME` values are resolved only because this host asks for it (ids match LiteLLM's).
 app.route('/', costMapRoutes(costs, { masterKey, modelList, resolveEnv: (name) => process.env[name] }))
 
-const server = serve({ fetch: app.fetch, port }, () => console.log(`costmap routes on http://localhost:${port} (Hono)`))
+// PORT=0 picks a free port: print the one the server got.
+const server = serve({ fetch: app.fetch, port }, (info) =>
+  console.log(`costmap routes on http://localhost:${info.port} (Hono)`),
+)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     costs.dispose()
