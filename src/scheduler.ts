@@ -22,6 +22,7 @@ export interface ScheduleStatus {
 
 const MAX_TIMEOUT = 2 ** 31 - 1
 const HOUR = 3_600_000
+const MIN_HOURS = 1 / 60
 /** First retry after a failed scheduled run; then x4 each time, never later than the interval. */
 const FAILURE_RETRY_MS = 60_000
 
@@ -33,6 +34,8 @@ export function checkHours(hours: unknown): number {
   }
   if (n <= 0) throw new CostMapError('INVALID_SCHEDULE', 'Hours must be greater than 0')
   if (n > 8760) throw new CostMapError('INVALID_SCHEDULE', 'Hours must be at most 8760 (one year)')
+  // A schedule faster than once a minute is a fetch loop against the upstream, not a schedule.
+  if (n < MIN_HOURS) throw new CostMapError('INVALID_SCHEDULE', 'Hours must be at least 0.0167 (one minute)')
   return n
 }
 
