@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { backupManifest, completionCost, getModelInfo, loadBackup } from '../src/index'
 import { expectExit, ROOT, spawnProcess } from './cli/run'
+import { startRedis } from './support/redis'
 
 const example = (name: string, env: Record<string, string> = {}) =>
   spawnProcess(process.execPath, ['--import', 'tsx', join('examples', name)], { env })
@@ -12,8 +13,15 @@ const example = (name: string, env: Record<string, string> = {}) =>
 describe('examples', () => {
   it('examples/README.md lists a command for every example', () => {
     const readme = readFileSync(join(ROOT, 'examples/README.md'), 'utf8')
-    for (const name of ['basic-pricing.ts', 'hot-reload.ts', 'express-server.ts', 'hono-server.ts', 'config.yaml'])
-      expect(readme).toMatch(new RegExp(`\`[^\`]*examples/${name.replace('.', '\\.')}[^\`]*\``))
+    const names = [
+      'basic-pricing.ts',
+      'hot-reload.ts',
+      'express-server.ts',
+      'hono-server.ts',
+      'redis-fleet.ts',
+      'config.yaml',
+    ]
+    for (const name of names) expect(readme).toMatch(new RegExp(`\`[^\`]*examples/${name.replace('.', '\\.')}[^\`]*\``))
   })
 
   it('basic-pricing prints each bill with its breakdown, and a total that adds up', async () => {
@@ -69,5 +77,23 @@ describe('examples', () => {
     const result = await server.stop('SIGTERM')
     expectExit(result, 0)
     expect(result.stderr).toBe('')
+  })
+
+  it('redis-fleet: one upstream fetch for three pods, then one per reload, and the same map everywhere', async () => {
+    const redis = await startRedis()
+    try {
+      const { code, stdout, stderr } = await example('redis-fleet.ts', { REDIS_URL: redis.url }).exited
+      expect(stderr).toBe('')
+      expect(code).toBe(0)
+      expect(stdout).toContain('started 3 pods, upstream fetched 1 time(s)')
+      expect(stdout).toContain('reload on pod-b: success, new models: [day-0-model]')
+      expect(stdout).toMatch(/every pod prices day-0-model after \d+ ms; upstream fetched 2 time\(s\) in all/)
+      const pods = stdout.split('\n').filter((line) => /^pod-[abc]: sha256/.test(line))
+      expect(pods).toHaveLength(3)
+      expect(new Set(pods.map((line) => line.split(' ')[2])).size).toBe(1)
+      expect(stdout).toMatch(/pod-c reports next run \d{4}-/)
+    } finally {
+      await redis.close()
+    }
   })
 })
