@@ -42,7 +42,6 @@ export class RedisFleet implements Coordinator {
   constructor(
     readonly redis: Redis,
     private readonly subscriber: Redis,
-    private readonly own: boolean,
     readonly settings: FleetSettings,
   ) {
     this.keys = fleetKeys(settings.prefix)
@@ -64,12 +63,8 @@ export class RedisFleet implements Coordinator {
     this.subscriber.on('message', () => void this.requestSync())
     this.poller = setInterval(() => void this.requestSync(), this.settings.reconcileMs)
     this.poller.unref?.()
-    if (this.own) {
-      this.redis.connect().catch((e: unknown) => this.noteError(e))
-      this.subscriber.connect().catch((e: unknown) => this.noteError(e))
-    } else if (this.subscriber.status === 'wait') {
-      this.subscriber.connect().catch((e: unknown) => this.noteError(e))
-    }
+    this.redis.connect().catch((e: unknown) => this.noteError(e))
+    this.subscriber.connect().catch((e: unknown) => this.noteError(e))
     if (await this.ready()) await this.requestSync()
     else host.warn(`Redis is unreachable (${this.lastError ?? 'no answer'}); serving the local map until it is back`)
   }
@@ -121,7 +116,7 @@ export class RedisFleet implements Coordinator {
     clearInterval(this.poller)
     this.plan.stop()
     this.subscriber.disconnect()
-    if (this.own) this.redis.disconnect()
+    this.redis.disconnect()
   }
 
   connected(): boolean {

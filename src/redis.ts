@@ -22,7 +22,10 @@ import { RedisFleet } from './redis.fleet'
 export interface RedisCoordinatorOptions {
   /** @default env COSTMAP_REDIS_URL, else REDIS_URL, else redis://127.0.0.1:6379 */
   url?: string
-  /** Your own ioredis client (not closed by costmap); a duplicate of it carries the subscription. */
+  /**
+   * Your ioredis client: costmap connects two duplicates of it (its host, auth and TLS, with costmap's
+   * timeouts and no offline queue), one for commands and one for the subscription, and never closes yours.
+   */
   client?: Redis
   /** Key prefix; wrap a part in `{…}` to keep every key in one Redis Cluster slot. @default 'costmap:' */
   prefix?: string
@@ -69,7 +72,6 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions = {}): C
     commandTimeoutMs: positive('commandTimeoutMs', options.commandTimeoutMs, 2_000),
     freshForMs: positive('freshForMs', options.freshForMs, 600_000, true),
   }
-  const own = options.client === undefined
   const url = options.url ?? process.env.COSTMAP_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
   const connection: RedisOptions = {
     lazyConnect: true,
@@ -81,9 +83,8 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions = {}): C
     autoResubscribe: false,
     retryStrategy: (times) => Math.min(100 * 2 ** times, 5_000),
   }
-  const commands = options.client ?? new Redis(url, connection)
-  const subscriber = options.client ? options.client.duplicate({ autoResubscribe: false }) : new Redis(url, connection)
-  return new RedisFleet(commands, subscriber, own, settings)
+  const connect = () => (options.client ? options.client.duplicate(connection) : new Redis(url, connection))
+  return new RedisFleet(connect(), connect(), settings)
 }
 
 function positive(name: string, value: number | undefined, fallback: number, zeroOk = false): number {

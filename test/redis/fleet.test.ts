@@ -1,5 +1,7 @@
+import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createCostMapHandler } from '../../src/index'
+import { createCostMapHandler, ModelCostMap } from '../../src/index'
+import { createRedisCoordinator } from '../../src/redis'
 import { type RedisServer, startRedis } from '../support/redis'
 import {
   allOn,
@@ -85,6 +87,25 @@ describe('one map for the fleet', () => {
     await late?.ready
     expect(late?.snapshot.sha256).toBe(sha256(V1))
     expect(upstream.fetches()).toBe(before)
+  })
+})
+
+describe('a client of your own', () => {
+  it('is duplicated with costmap’s timeouts, and left open by dispose()', async () => {
+    upstream = await startUpstream(V1)
+    const client = new Redis(redis.port, '127.0.0.1', { lazyConnect: true })
+    await client.connect()
+    const costs = new ModelCostMap({
+      url: upstream.server.url,
+      coordinator: createRedisCoordinator({ client, prefix: 'own:' }),
+    })
+    await costs.ready
+    expect(costs.snapshot).toMatchObject({ source: 'remote', sha256: sha256(V1) })
+    expect(await client.hget('own:current', 'sha256')).toBe(sha256(V1))
+    costs.dispose()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(client.status).toBe('ready')
+    client.disconnect()
   })
 })
 
