@@ -6,15 +6,19 @@ import type { IntegrityReport } from './integrity'
 
 /**
  * @internal Finds keys written twice at the top level and inside entries. JSON.parse silently keeps the last
- * one, so a merge mistake upstream would otherwise change a price without a trace. One pass counts
- * the fields of each entry (strings are skipped with indexOf); only an entry whose count disagrees
- * with the parsed object, or whose model key repeats, is read again to name the duplicate.
+ * one, so a merge mistake upstream would otherwise change a price without a trace. First a count: when
+ * the text has no more keys than the parsed tree, nothing was collapsed and there is nothing to name
+ * (the common case, a fraction of a full walk). Otherwise one pass counts the fields of each entry
+ * (strings are skipped with indexOf); only an entry whose count disagrees with the parsed object, or
+ * whose model key repeats, is read again to name the duplicate.
  */
 export function scanDuplicates(
   text: string,
   parsed: Record<string, unknown>,
   report: Pick<IntegrityReport, 'duplicate_keys' | 'duplicate_fields'>,
 ): void {
+  const bound = textKeyBound(text)
+  if (parsedKeys(parsed, bound, text.length) === bound) return
   const topKeys = new Set<string>()
   const repeated = new Set<string>()
   walkEntries(
@@ -42,6 +46,50 @@ export function scanDuplicates(
       for (const f of duplicatesIn(text.slice(start, end))) report.duplicate_fields.push(`${owner}.${f}`)
     },
   )
+}
+
+/**
+ * An upper bound of the keys written in `text`: colons whose previous non-blank character is an unescaped
+ * quote. Every key's colon is one (a key is a string, then blanks, then ':'); a colon inside a string
+ * preceded by blanks and a quote may be counted too, which only sends the check to the full walk.
+ */
+function textKeyBound(text: string): number {
+  let n = 0
+  for (let colon = text.indexOf(':'); colon !== -1; colon = text.indexOf(':', colon + 1)) {
+    let j = colon - 1
+    let c = text.charCodeAt(j)
+    while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(--j)
+    if (c !== 34) continue
+    let backslashes = 0
+    while (text.charCodeAt(j - 1 - backslashes) === 92) backslashes++
+    if (backslashes % 2 === 0) n++
+  }
+  return n
+}
+
+/**
+ * Own keys of every object in the parsed tree (JSON.parse keeps one of each duplicate); -1 once past
+ * `bound` keys or `budget` values, which a tree parsed from the text cannot be (a caller's object with a
+ * cycle can). Iterative: any depth.
+ */
+function parsedKeys(root: unknown, bound: number, budget: number): number {
+  let n = 0
+  const stack: unknown[] = [root]
+  let pushed = 1
+  while (stack.length > 0) {
+    const value = stack.pop()
+    const items = Array.isArray(value) ? value : Object.values(value as object)
+    if (!Array.isArray(value)) {
+      n += items.length
+      if (n > bound) return -1
+    }
+    for (const item of items) {
+      if (typeof item !== 'object' || item === null) continue
+      if (++pushed > budget) return -1
+      stack.push(item)
+    }
+  }
+  return n
 }
 
 // Character classes for the scan: everything else is skipped with one table load.

@@ -32,6 +32,11 @@ export interface MapMeta {
   lower: ReadonlyMap<string, string> | null
   /** Lower-cased `litellm_provider` values of the entries. */
   providers: ReadonlySet<string> | null
+  /**
+   * Lookup structures derived on first use (resolve.index.ts), one holder per map object. Kept on the map,
+   * not in a WeakMap keyed by it: a WeakMap value that refers to its key survives young-generation GCs.
+   */
+  derived: { context?: unknown }
 }
 
 /** @internal A fallback rule with its regex compiled (case-insensitive, like LiteLLM's `re.search`). */
@@ -47,6 +52,7 @@ export const EMPTY_META: MapMeta = Object.freeze({
   sha256: null,
   lower: null,
   providers: null,
+  derived: Object.freeze({}),
 })
 
 /** @internal The rules and aliases attached to a loaded map (empty for a plain object). */
@@ -59,22 +65,24 @@ export function isBuiltMap(value: unknown): value is CostMapData {
   return typeof value === 'object' && value !== null && META in value
 }
 
-/** @internal Attaches `meta` (non-enumerable) and freezes the map. */
-export function attach(map: Record<string, ModelEntry>, meta: MapMeta): CostMapData {
-  Object.defineProperty(map, META, { value: meta, enumerable: false })
+/** @internal Attaches `meta` (non-enumerable, with a holder of its own for derived data) and freezes the map. */
+export function attach(map: Record<string, ModelEntry>, meta: Omit<MapMeta, 'derived'>): CostMapData {
+  Object.defineProperty(map, META, { value: Object.freeze({ ...meta, derived: {} }), enumerable: false })
   return Object.freeze(map)
 }
 
 /**
  * @internal Compiles the `fallback_generalizations` rules and collects aliases; bad rules and colliding
- * aliases are reported in `dropped`.
+ * aliases are reported in `dropped`. `keys` and `entries` are the map's, in its order.
  */
 export function buildMapMeta(
   block: unknown,
   map: Record<string, ModelEntry>,
+  keys: readonly string[],
+  entries: readonly ModelEntry[],
   report: Pick<IntegrityReport, 'dropped' | 'case_collisions'>,
   sha256: string | null,
-): MapMeta {
+): Omit<MapMeta, 'derived'> {
   const rules: CompiledRule[] = []
   const rawRules = (block as { rules?: unknown } | undefined)?.rules
   if (Array.isArray(rawRules)) {
@@ -101,28 +109,34 @@ export function buildMapMeta(
     }
   }
   const aliases = new Map<string, string>()
-  for (const key in map) {
-    for (const alias of map[key]?.aliases ?? []) {
+  for (let i = 0; i < keys.length; i++) {
+    const list = (entries[i] as ModelEntry).aliases
+    if (list === undefined) continue
+    const key = keys[i] as string
+    for (const alias of list) {
       // LiteLLM skips an alias that collides with a canonical key or an earlier alias.
       if (alias in map || aliases.has(alias))
         report.dropped.push({ key: `${key}.aliases`, reason: `alias ${alias} collides` })
       else aliases.set(alias, key)
     }
   }
-  const { lower, providers } = lowerIndex(map, aliases, report)
+  const { lower, providers } = lowerIndex(keys, entries, aliases, report)
   return Object.freeze({ rules: Object.freeze(rules), aliases, sha256, lower, providers })
 }
 
 /** One pass over the keys: the lower-case index, the providers, and the case collisions for the report. */
 function lowerIndex(
-  map: Record<string, ModelEntry>,
+  keys: readonly string[],
+  entries: readonly ModelEntry[],
   aliases: ReadonlyMap<string, string>,
   report: Pick<IntegrityReport, 'case_collisions'> | null,
 ): { lower: Map<string, string>; providers: Set<string> } {
   const lower = new Map<string, string>()
   const providers = new Set<string>()
   let collisions: Map<string, string[]> | undefined
-  for (const key in map) {
+  let provider: string | undefined
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string
     const low = key.toLowerCase()
     const previous = lower.get(low)
     if (previous !== undefined && report) {
@@ -132,7 +146,12 @@ function lowerIndex(
       collisions.set(low, group)
     }
     lower.set(low, key)
-    providers.add((map[key] as ModelEntry).litellm_provider.toLowerCase())
+    // Neighbouring entries mostly share a provider: skip the repeat.
+    const p = (entries[i] as ModelEntry).litellm_provider
+    if (p !== provider) {
+      providers.add(p.toLowerCase())
+      provider = p
+    }
   }
   for (const [alias, key] of aliases) if (!lower.has(alias.toLowerCase())) lower.set(alias.toLowerCase(), key)
   if (report && collisions) report.case_collisions = [...collisions.values()]
@@ -150,5 +169,12 @@ export function extendMap(base: CostMapData, entries: Readonly<Record<string, Mo
   for (const key in base) map[key] = base[key] as ModelEntry
   for (const key of Object.keys(entries)) map[key] = Object.freeze(entries[key]) as ModelEntry
   const meta = mapMeta(base)
-  return attach(map, { ...meta, ...lowerIndex(map, meta.aliases, null) })
+  const keys = Object.keys(map)
+  const index = lowerIndex(
+    keys,
+    keys.map((key) => map[key] as ModelEntry),
+    meta.aliases,
+    null,
+  )
+  return attach(map, { ...meta, ...index })
 }

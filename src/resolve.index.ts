@@ -3,7 +3,7 @@
  * per-map resolution memo, built once per map object and cached in a WeakMap.
  * @module
  */
-import { type CompiledRule, type CostMapData, isBuiltMap, mapMeta } from './map'
+import { type CompiledRule, type CostMapData, EMPTY_META, isBuiltMap, mapMeta } from './map'
 import type { ModelInfo } from './model-info'
 import { EXTRA_PROVIDERS } from './resolve.names'
 
@@ -46,7 +46,9 @@ export interface MapIndex {
   routing: CompiledRule[]
   capability: CompiledRule[]
   fill: CompiledRule[]
-  /** provider ('' when none) -> model -> result (null = not mapped) */
+  /** model -> result (null = not mapped), for calls with no provider and no region: one lookup on the hot path. */
+  plain: Map<string, Resolved | null>
+  /** provider (+ region) -> model -> result, for the other calls. */
   memo: Map<string, Map<string, Resolved | null>>
   memoSize: number
 }
@@ -58,6 +60,8 @@ export interface MapContext {
 }
 
 const MEMO_LIMIT = 50_000
+// Hand-made maps and snapshots only. A loaded map keeps its context on itself (mapMeta(map).derived): a
+// WeakMap value that refers to its key keeps the whole map alive through every young-generation GC.
 const indexes = new WeakMap<object, MapIndex>()
 const contexts = new WeakMap<object, MapContext>()
 
@@ -69,22 +73,39 @@ const contexts = new WeakMap<object, MapContext>()
  * ```
  */
 export function contextOf(value: MapLike): MapContext {
-  let ctx = contexts.get(value)
-  if (ctx !== undefined) return ctx
-  let map = value as CostMapData
-  let sha256: string | null = null
-  if (!isBuiltMap(value) && isSnapshot(value)) {
-    map = value.map
-    sha256 = typeof value.sha256 === 'string' ? value.sha256 : null
+  // One symbol lookup tells a loaded map (it carries its context) from a snapshot or a hand-made object.
+  const meta = typeof value === 'object' && value !== null ? mapMeta(value as CostMapData) : EMPTY_META
+  if (meta !== EMPTY_META) {
+    let ctx = meta.derived.context as MapContext | undefined
+    if (ctx === undefined) {
+      ctx = { index: buildIndex(value as CostMapData), sha256: meta.sha256 }
+      meta.derived.context = ctx
+    }
+    return ctx
   }
+  let ctx = contexts.get(value)
+  if (ctx === undefined) {
+    ctx = isSnapshot(value) ? snapshotContext(value) : { index: handMadeIndex(value as CostMapData), sha256: null }
+    contexts.set(value, ctx)
+  }
+  return ctx
+}
+
+function snapshotContext(snapshot: { map: CostMapData; sha256?: string | null }): MapContext {
+  const inner = isBuiltMap(snapshot.map) ? contextOf(snapshot.map) : undefined
+  return {
+    index: inner?.index ?? handMadeIndex(snapshot.map),
+    sha256: typeof snapshot.sha256 === 'string' ? snapshot.sha256 : (inner?.sha256 ?? null),
+  }
+}
+
+function handMadeIndex(map: CostMapData): MapIndex {
   let index = indexes.get(map)
   if (index === undefined) {
     index = buildIndex(map)
     indexes.set(map, index)
   }
-  ctx = { index, sha256: sha256 ?? mapMeta(map).sha256 }
-  contexts.set(value, ctx)
-  return ctx
+  return index
 }
 
 function isSnapshot(value: object): value is { map: CostMapData; sha256?: string | null } {
@@ -134,36 +155,52 @@ function buildIndex(map: CostMapData): MapIndex {
     capability.push(rule)
     if (rule.fill_missing_for_providers?.length) fill.push(rule)
   }
-  return { entries, lower, aliases: meta.aliases, providers, routing, capability, fill, memo: new Map(), memoSize: 0 }
+  return {
+    entries,
+    lower,
+    aliases: meta.aliases,
+    providers,
+    routing,
+    capability,
+    fill,
+    plain: new Map(),
+    memo: new Map(),
+    memoSize: 0,
+  }
 }
 
 /**
- * @internal Memo read: `undefined` = not computed yet, `null` = not mapped.
+ * @internal Memo read: `undefined` = not computed yet, `null` = not mapped. Slot '' = no provider, no region.
  * @example
  * ```ts
  * memoGet(index, '', 'gpt-4o')
  * ```
  */
-export function memoGet(index: MapIndex, provider: string, model: string): Resolved | null | undefined {
-  return index.memo.get(provider)?.get(model)
+export function memoGet(index: MapIndex, slot: string, model: string): Resolved | null | undefined {
+  return slot === '' ? index.plain.get(model) : index.memo.get(slot)?.get(model)
 }
 
 /**
- * @internal Memo write, bounded: callers with unbounded distinct model strings cannot grow it forever.
+ * @internal Memo write, bounded: callers with unbounded distinct model strings (unknown models included)
+ * cannot grow it forever.
  * @example
  * ```ts
  * memoSet(index, '', 'gpt-4o', resolved)
  * ```
  */
-export function memoSet(index: MapIndex, provider: string, model: string, value: Resolved | null): void {
+export function memoSet(index: MapIndex, slot: string, model: string, value: Resolved | null): void {
   if (index.memoSize >= MEMO_LIMIT) {
+    index.plain.clear()
     index.memo.clear()
     index.memoSize = 0
   }
-  let inner = index.memo.get(provider)
-  if (inner === undefined) {
-    inner = new Map()
-    index.memo.set(provider, inner)
+  let inner = index.plain
+  if (slot !== '') {
+    inner = index.memo.get(slot) as Map<string, Resolved | null>
+    if (inner === undefined) {
+      inner = new Map()
+      index.memo.set(slot, inner)
+    }
   }
   inner.set(model, value)
   index.memoSize++

@@ -1,0 +1,98 @@
+/**
+ * The per-map cache behind `completionCost`'s fast lane: model (and provider) -> resolved key and the
+ * rates of the base service tier, one cache per map or snapshot object, bounded.
+ * @module
+ */
+import { planFor, type Rates, ratesFor } from './cost.rates'
+import { resolveModel } from './resolve'
+import { contextOf, type MapLike } from './resolve.index'
+
+/** @internal What the fast lane needs from one resolved model (base service tier only). */
+export interface Lane {
+  key: string
+  provider: string
+  base: Rates
+  /** Context tiers priced for the base service tier, highest threshold first (`tierIndex` for tier 0). */
+  tiers: ReadonlyArray<{ above: number; rates: Rates }>
+}
+
+/** @internal The lanes of one map or snapshot. `null` = a known model the general path must price. */
+export interface Lanes {
+  sha256: string | null
+  plain: Map<string, Lane | null>
+  byProvider: Map<string, Map<string, Lane | null>>
+  size: number
+}
+
+/**
+ * @internal Model strings remembered per map. Unknown models are never stored; case and prefix variants
+ * of known ones are, so random variants can only force a rebuild, never grow the cache.
+ * @example
+ * ```ts
+ * lanesOf(map).size <= MAX_LANES // always
+ * ```
+ */
+export const MAX_LANES = 10_000
+// Keyed by the object priced: a new snapshot (after a reload or a registration) is a new object, so
+// it never sees another map's lanes, and a dropped snapshot takes its lanes with it.
+const lanesByMap = new WeakMap<object, Lanes>()
+
+/**
+ * @internal The lanes of `map` (a map, snapshot or hand-made object), created empty on first use.
+ * @example
+ * ```ts
+ * lanesOf(loadBackup()).plain.size // 0
+ * ```
+ */
+export function lanesOf(map: MapLike): Lanes {
+  let lanes = lanesByMap.get(map)
+  if (lanes === undefined) {
+    lanes = { sha256: contextOf(map).sha256, plain: new Map(), byProvider: new Map(), size: 0 }
+    lanesByMap.set(map, lanes)
+  }
+  return lanes
+}
+
+/**
+ * @internal Resolves a model not seen on this map yet and remembers its lane: `null` for a model the
+ * lane does not price (rules only, `tiered_pricing`, priced per second). Unknown models, and any error
+ * (a bad price in a hand-made map, which the general path must report when, and only if, it is used):
+ * `null`, not remembered.
+ * @example
+ * ```ts
+ * laneFor(map, lanesOf(map), 'gpt-4o', undefined)?.base.in // 2.5e-6
+ * ```
+ */
+export function laneFor(map: MapLike, lanes: Lanes, model: string, provider: string | undefined): Lane | null {
+  let lane: Lane | null = null
+  try {
+    const hit = resolveModel(map, model, provider)
+    if (hit === null) return null
+    const plan = hit.rule === undefined ? planFor(hit.entry) : undefined
+    if (plan !== undefined && !plan.tokenTiers && !plan.timePriced) {
+      const tiers: Array<{ above: number; rates: Rates }> = []
+      plan.tiers.forEach((tier, i) => {
+        if (tier.priced[0]) tiers.push({ above: tier.threshold, rates: ratesFor(plan, 0, i) })
+      })
+      lane = { key: hit.key, provider: hit.provider, base: ratesFor(plan, 0, -1), tiers }
+    }
+  } catch {
+    return null
+  }
+  if (lanes.size >= MAX_LANES) {
+    lanes.plain.clear()
+    lanes.byProvider.clear()
+    lanes.size = 0
+  }
+  let slot = lanes.plain
+  if (provider !== undefined) {
+    slot = lanes.byProvider.get(provider) as Map<string, Lane | null>
+    if (slot === undefined) {
+      slot = new Map()
+      lanes.byProvider.set(provider, slot)
+    }
+  }
+  slot.set(model, lane)
+  lanes.size++
+  return lane
+}
