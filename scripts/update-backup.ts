@@ -11,6 +11,7 @@ import { dirname, isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { buildCostMap, parseCostMapText } from '../src/integrity'
+import { META_KEYS } from '../src/schema'
 import { DEFAULT_MODEL_COST_MAP_URL, fetchText } from '../src/transport'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   } catch (error) {
     fail(`${source} is not a cost map: ${(error as Error).message}`)
   }
-  const { report } = buildCostMap(parsed, { text })
+  const { map, report } = buildCostMap(parsed, { text })
   if (!report.ok) fail(`${source} failed validation: ${report.reason}`)
   const sha256 = createHash('sha256').update(text).digest('hex')
   const manifest = {
@@ -45,6 +46,9 @@ async function main(): Promise<void> {
     bytes: Buffer.byteLength(text),
     source,
     generated_at: new Date().toISOString(),
+    // Start-up skips validating the bundled file again only when validation kept every entry as it was.
+    verbatim: Object.entries(parsed as object).every(([key, entry]) => META_KEYS.has(key) || map[key] === entry),
+    suspicious_prices: report.suspicious_prices,
   }
   await mkdir(outDir, { recursive: true })
   await writeAtomic(target, text)

@@ -6,8 +6,9 @@
 import manifestText from '../backup/manifest.json'
 import backupJsonText from '../backup/model_prices_and_context_window.json'
 import { CostMapError } from './errors'
-import { type BuiltMap, buildCostMap, parseCostMapText } from './integrity'
-import type { CostMapData } from './map'
+import { type BuiltMap, buildCostMap, type IntegrityReport, parseCostMapText } from './integrity'
+import { attach, buildMapMeta, type CostMapData } from './map'
+import { META_KEYS, type ModelEntry } from './schema'
 
 /**
  * What `npm run backup:update` recorded about the bundled file.
@@ -25,14 +26,28 @@ export interface BackupManifest {
   generated_at: string
 }
 
+/** @internal What `npm run backup:update` also records, so that start-up need not validate the file again. */
+export interface ManifestFile extends BackupManifest {
+  /** Validation kept every model entry exactly as parsed: none dropped, none coerced. */
+  verbatim?: boolean
+  /** The prices that validation flagged (the report a full validation would give). */
+  suspicious_prices?: IntegrityReport['suspicious_prices']
+}
+
 /**
  * Builds import the backup as text (tsup's and vitest's `text` loader). Plain TypeScript runners such as
  * tsx import JSON as an object: accept that too, so examples and scripts run without a build.
  */
 const asText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value))
 
+let manifestFile: ManifestFile | undefined
 let manifest: BackupManifest | undefined
 let built: BuiltMap | undefined
+
+function readManifest(): ManifestFile {
+  manifestFile ??= JSON.parse(asText(manifestText)) as ManifestFile
+  return manifestFile
+}
 
 /**
  * The manifest of the bundled backup (sha256, model count, source, date), without parsing the map.
@@ -43,7 +58,10 @@ let built: BuiltMap | undefined
  * ```
  */
 export function backupManifest(): BackupManifest {
-  manifest ??= JSON.parse(asText(manifestText)) as BackupManifest
+  if (!manifest) {
+    const { sha256, model_count, bytes, source, generated_at } = readManifest()
+    manifest = { sha256, model_count, bytes, source, generated_at }
+  }
   return manifest
 }
 
@@ -76,15 +94,47 @@ export function loadBackup(): CostMapData {
 /** @internal The backup map with its integrity report. */
 export function loadBackupBuilt(): BuiltMap {
   if (built) return built
-  const result = buildCostMap(parseCostMapText(backupText()), {
-    sha256: backupManifest().sha256,
-    minModelCount: 1,
-  })
+  const parsed = parseCostMapText(backupText()) as Record<string, unknown>
+  const file = readManifest()
+  const result =
+    (file.verbatim && buildVerbatim(parsed, file)) || buildCostMap(parsed, { sha256: file.sha256, minModelCount: 1 })
   if (!result.report.ok) {
     throw new CostMapError('INTEGRITY_FAILED', `[costmap] the bundled backup is invalid: ${result.report.reason}`)
   }
   built = result
   return result
+}
+
+/**
+ * @internal What {@link buildCostMap} makes of the bundled file, without checking each entry again (that check
+ * is most of a cold start): the backup script ran the same validation when it wrote the file, and recorded
+ * that every entry passed unchanged and which prices it flagged. Null (validate after all) when the file does
+ * not have the manifest's model count, i.e. the two do not belong together.
+ */
+export function buildVerbatim(parsed: Record<string, unknown>, file: ManifestFile): BuiltMap | null {
+  const map = Object.create(null) as Record<string, ModelEntry>
+  const keys: string[] = []
+  const entries: ModelEntry[] = []
+  for (const key in parsed) {
+    if (META_KEYS.has(key)) continue
+    const entry = Object.freeze(parsed[key]) as ModelEntry
+    map[key] = entry
+    keys.push(key)
+    entries.push(entry)
+  }
+  if (keys.length !== file.model_count) return null
+  const report: IntegrityReport = {
+    ok: true,
+    reason: null,
+    model_count: keys.length,
+    dropped: [],
+    duplicate_keys: [],
+    duplicate_fields: [],
+    case_collisions: [],
+    suspicious_prices: file.suspicious_prices ?? [],
+  }
+  const meta = buildMapMeta(parsed.fallback_generalizations, map, keys, entries, report, file.sha256)
+  return { map: attach(map, meta), report }
 }
 
 /**

@@ -48,46 +48,83 @@ export function diffCostMaps(before: CostMapData, after: CostMapData): CostMapDi
     pricing_changes: 0,
     price_changes: [],
   }
-  for (const key in after) if (!Object.hasOwn(before, key)) diff.new_models.push(key)
-  for (const key in before) {
-    const old = before[key] as Record<string, unknown>
-    if (!Object.hasOwn(after, key)) {
-      diff.removed_models.push(key)
-      continue
-    }
-    const now = after[key] as Record<string, unknown>
-    if (old === now) continue
-    let changed = false
-    for (const field of new Set([...Object.keys(old), ...Object.keys(now)])) {
-      const a = old[field]
-      const b = now[field]
-      if (same(a, b)) continue
-      changed = true
-      if (PRICE_KEY.test(field) && (typeof a === 'number' || typeof b === 'number')) {
-        diff.pricing_changes++
-        diff.price_changes.push({
-          model: key,
-          field,
-          old: typeof a === 'number' ? a : null,
-          new: typeof b === 'number' ? b : null,
-        })
-      }
-    }
-    if (changed) diff.changed_models.push(key)
+  for (const key of Object.keys(after)) if (!Object.hasOwn(before, key)) diff.new_models.push(key)
+  for (const key of Object.keys(before)) {
+    const now = after[key]
+    if (now === undefined) diff.removed_models.push(key)
+    else if (before[key] !== now && diffEntry(key, before[key] as Entry, now, diff)) diff.changed_models.push(key)
   }
   return diff
+}
+
+type Entry = Readonly<Record<string, unknown>>
+
+/**
+ * Compares two entries and records moved prices; true when any field changed. Runs for every model on every
+ * reload (each parse makes new objects), so the usual case (the same fields in the same order) compares
+ * values by position, without a property lookup per field.
+ */
+function diffEntry(model: string, old: Entry, now: Entry, diff: CostMapDiff): boolean {
+  const fields = Object.keys(old)
+  const nowFields = Object.keys(now)
+  let changed = false
+  if (sameOrder(fields, nowFields)) {
+    const a = Object.values(old)
+    const b = Object.values(now)
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] === b[i] || same(a[i], b[i])) continue
+      changed = true
+      recordPrice(model, fields[i] as string, a[i], b[i], diff)
+    }
+    return changed
+  }
+  // Fields added, removed or reordered: the old entry's fields in order, then those only the new one has.
+  for (const field of fields) {
+    const a = old[field]
+    const b = Object.hasOwn(now, field) ? now[field] : undefined
+    if (a === b || same(a, b)) continue
+    changed = true
+    recordPrice(model, field, a, b, diff)
+  }
+  for (const field of nowFields) {
+    if (Object.hasOwn(old, field) || now[field] === undefined) continue
+    changed = true
+    recordPrice(model, field, undefined, now[field], diff)
+  }
+  return changed
+}
+
+function sameOrder(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+function recordPrice(model: string, field: string, a: unknown, b: unknown, diff: CostMapDiff): void {
+  if (!PRICE_KEY.test(field) || (typeof a !== 'number' && typeof b !== 'number')) return
+  diff.pricing_changes++
+  diff.price_changes.push({
+    model,
+    field,
+    old: typeof a === 'number' ? a : null,
+    new: typeof b === 'number' ? b : null,
+  })
 }
 
 /** Deep equality where key order does not matter (upstream reorders nested objects without changing them). */
 function same(a: unknown, b: unknown): boolean {
   if (a === b) return true
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
-  if (Array.isArray(a) !== Array.isArray(b)) return false
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false
+    for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false
+    return true
+  }
+  if (Array.isArray(b)) return false
   const ka = Object.keys(a)
   if (ka.length !== Object.keys(b).length) return false
-  const ra = a as Record<string, unknown>
-  const rb = b as Record<string, unknown>
-  return ka.every((k) => Object.hasOwn(rb, k) && same(ra[k], rb[k]))
+  for (const k of ka) if (!Object.hasOwn(b, k) || !same((a as Entry)[k], (b as Entry)[k])) return false
+  return true
 }
 
 /**

@@ -150,7 +150,7 @@ export async function fetchCandidate(
 ): Promise<Candidate> {
   const fetched = await fetchText(options.url, options)
   if (fetched.notModified) return { kind: 'not_modified' }
-  const sha256 = await sha256Hex(fetched.text)
+  const sha256 = await sha256Hex(fetched.bytes)
   if (sha256 === activeSha) return { kind: 'same', etag: fetched.etag }
   const known = rejected.get(sha256)
   if (known) throw new CostMapError('INTEGRITY_FAILED', `${known} (this file was rejected before)`)
@@ -215,8 +215,9 @@ function describe(
   }
 }
 
-/** @internal sha256 of UTF-8 text, hex; WebCrypto, so it runs off the main thread and on edge runtimes. */
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
+/** @internal sha256 of UTF-8 text (or of its bytes when the caller has them), hex; WebCrypto, so edge runtimes too. */
+export async function sha256Hex(input: string | Uint8Array): Promise<string> {
+  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as BufferSource)
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')
 }

@@ -7,11 +7,12 @@ import type {
   FleetRecord,
   ReloadMode,
 } from './coordinator'
-import { checkGuard, diffCostMaps } from './diff'
+import { type CostMapDiff, checkGuard, diffCostMaps } from './diff'
 import { loadCachedMap, writeCache } from './disk-cache'
 import { CostMapError, errorText } from './errors'
 import { type BuiltMap, parseCostMapText } from './integrity'
 import { buildChecked, fallbackReason, fetchCandidate, resolveLoadOptions, sha256Hex } from './loader'
+import type { CostMapData } from './map'
 import { syncLogLine } from './reload'
 import { checkHours, Scheduler, type ScheduleStatus } from './scheduler'
 import { SnapshotStore } from './store.base'
@@ -41,6 +42,8 @@ export class ModelCostMap extends SnapshotStore {
   private readonly coordinator: Coordinator | undefined
   private abort: AbortController | null = null
   private disposed = false
+  /** The guard's diff, kept for apply (which needs the same one) so a reload diffs the maps once. */
+  private lastDiff: { before: CostMapData; after: CostMapData; diff: CostMapDiff } | null = null
 
   constructor(options: ModelCostMapOptions = {}) {
     super(options)
@@ -181,8 +184,10 @@ export class ModelCostMap extends SnapshotStore {
         if (candidate.kind === 'same') this.etag = candidate.etag
         return this.result('unchanged', null)
       }
-      const held = checkGuard(this.options.priceChangeGuard, diffCostMaps(this.base.built.map, candidate.built.map))
+      const guard = this.options.priceChangeGuard
+      const held = guard ? checkGuard(guard, this.diffTo(candidate.built.map)) : null
       if (held) {
+        this.lastDiff = null
         this.rejected.set(candidate.sha256, `held back by priceChangeGuard: ${held}`)
         return this.fail(`held back by priceChangeGuard: ${held}`)
       }
@@ -261,7 +266,8 @@ export class ModelCostMap extends SnapshotStore {
   ): ReloadResult {
     const before = this.base
     if (next.sha256 && next.sha256 === before.sha256 && source === before.source) return this.result('unchanged', null)
-    const diff = diffCostMaps(before.built.map, next.built.map)
+    const diff = this.diffTo(next.built.map)
+    this.lastDiff = null
     this.etag = etag
     this.fallbackReason = null
     this.lastError = null
@@ -269,6 +275,16 @@ export class ModelCostMap extends SnapshotStore {
     const result = this.result('success', null, diff)
     this.emitter.emit('change', { ...result, previous_sha256: before.sha256, price_changes: diff.price_changes })
     return result
+  }
+
+  /** The diff from the active map to `after`, reusing the guard's when it was made against the same maps. */
+  private diffTo(after: CostMapData): CostMapDiff {
+    const before = this.base.built.map
+    const last = this.lastDiff
+    if (last?.before === before && last.after === after) return last.diff
+    const diff = diffCostMaps(before, after)
+    this.lastDiff = { before, after, diff }
+    return diff
   }
 
   private fail(error: string): ReloadResult {

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
-import { backupManifest, backupText, loadBackup } from '../src/backup'
-import { validateModelCostMap } from '../src/integrity'
+import { backupManifest, backupText, buildVerbatim, loadBackup, loadBackupBuilt } from '../src/backup'
+import { type BuiltMap, buildCostMap, parseCostMapText, validateModelCostMap } from '../src/integrity'
+import { mapMeta } from '../src/map'
 import { historyFiles, MAIN_MAP } from './support/data'
 import { startServer, syntheticMap } from './support/server'
 
@@ -34,6 +35,31 @@ describe('the bundled backup', () => {
   it('is parsed once and shared', () => {
     expect(loadBackup()).toBe(loadBackup())
     expect(Object.isFrozen(loadBackup())).toBe(true)
+  })
+
+  /** Entries (in order, frozen), report and lookup meta: everything pricing and the routes read. */
+  const expectSameBuild = (actual: BuiltMap, expected: BuiltMap) => {
+    expect(Object.entries(actual.map)).toEqual(Object.entries(expected.map))
+    expect(Object.values(actual.map).every((entry) => Object.isFrozen(entry))).toBe(true)
+    expect(actual.report).toEqual(expected.report)
+    const { derived: _a, ...meta } = mapMeta(actual.map)
+    const { derived: _b, ...want } = mapMeta(expected.map)
+    expect(meta).toEqual(want)
+  }
+  const validated = () =>
+    buildCostMap(parseCostMapText(backupText()), { sha256: backupManifest().sha256, minModelCount: 1 })
+
+  it('starts without validating again what the backup script validated, and builds the same map', () => {
+    const full = validated()
+    expect(full.report.suspicious_prices.length).toBeGreaterThan(0)
+    const file = { ...backupManifest(), verbatim: true, suspicious_prices: full.report.suspicious_prices }
+    const trusted = buildVerbatim(parseCostMapText(backupText()) as Record<string, unknown>, file)
+    expect(trusted).not.toBeNull()
+    expectSameBuild(trusted as BuiltMap, full)
+    expectSameBuild(loadBackupBuilt(), full) // whichever way this checkout's manifest lets it start
+    // A manifest that does not belong to the file is not trusted.
+    const other = { ...file, model_count: file.model_count + 1 }
+    expect(buildVerbatim(parseCostMapText(backupText()) as Record<string, unknown>, other)).toBeNull()
   })
 })
 
@@ -64,6 +90,21 @@ describe('npm run backup:update', () => {
     expect(out.text).toBe(await readFile(file, 'utf8'))
     expect(out.manifest.sha256).toBe(createHash('sha256').update(out.text).digest('hex'))
     expect(out.stdout).toMatch(/backup written from .*: 2470 models/)
+    const { report } = buildCostMap(parseCostMapText(out.text), { text: out.text })
+    expect(out.manifest).toMatchObject({ verbatim: true, suspicious_prices: report.suspicious_prices })
+  })
+
+  it('does not let start-up trust a file that validation had to change', async () => {
+    const map = syntheticMap(80) as Record<string, Record<string, unknown>>
+    const first = Object.values(map)[0] as Record<string, unknown>
+    first.input_cost_per_token = '0.000001' // valid, but coerced to a number
+    const server = await startServer({ body: JSON.stringify(map) })
+    try {
+      const out = await generate(['--from', `${server.url}/map.json`])
+      expect(out.ok && out.manifest.verbatim).toBe(false)
+    } finally {
+      await server.close()
+    }
   })
 
   it('takes the source from COSTMAP_BACKUP_SOURCE', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { backupManifest } from '../src/backup'
 import { getModelCostMap } from '../src/loader'
@@ -25,6 +26,27 @@ beforeAll(() => {
 })
 
 describe('getModelCostMap: remote success', () => {
+  // ASCII bodies take a copy instead of a UTF-8 decode: both must give the same map and the same sha256
+  // (that of the text's UTF-8 bytes; a byte order mark is not part of the text).
+  const note = 'caf\u00e9 \u2013 \u65e5\u672c'
+  const mapWith = (value: string) =>
+    JSON.stringify(syntheticMap(60, { 'model-0': { litellm_provider: 'openai', note: value } }))
+  it.each([
+    ['ASCII', mapWith('plain'), 'plain'],
+    ['non-ASCII UTF-8', mapWith(note), note],
+    ['a byte order mark, then ASCII', `\uFEFF${mapWith('plain')}`, 'plain'],
+  ])('decodes %s bodies and hashes the text', async (_name, body, expected) => {
+    const server = await serve({ body })
+    const result = await getModelCostMap(server.url, { ...FAST, maxShrinkRatio: 0 })
+    expect(result.source).toBe('remote')
+    expect((result.map['model-0'] as Record<string, unknown>).note).toBe(expected)
+    expect(result.sha256).toBe(
+      createHash('sha256')
+        .update(body.replace(/^\uFEFF/, ''))
+        .digest('hex'),
+    )
+  })
+
   it('loads the remote map with its source info', async () => {
     const server = await serve(ok)
     const result = await getModelCostMap(`${server.url}/map.json`, FAST)
