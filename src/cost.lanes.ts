@@ -5,7 +5,7 @@
  */
 import { planFor, type Rates, ratesFor } from './cost.rates'
 import { resolveModel } from './resolve'
-import { contextOf, type MapLike } from './resolve.index'
+import { contextOf, type MapLike, SlotMemo } from './resolve.index'
 
 /** @internal What the fast lane needs from one resolved model (base service tier only). */
 export interface Lane {
@@ -16,12 +16,11 @@ export interface Lane {
   tiers: ReadonlyArray<{ above: number; rates: Rates }>
 }
 
-/** @internal The lanes of one map or snapshot. `null` = a known model the general path must price. */
-export interface Lanes {
-  sha256: string | null
-  plain: Map<string, Lane | null>
-  byProvider: Map<string, Map<string, Lane | null>>
-  size: number
+/** @internal The lanes of one map or snapshot, by provider slot. `null` = a known model the general path must price. */
+export class Lanes extends SlotMemo<Lane | null> {
+  constructor(readonly sha256: string | null) {
+    super(MAX_LANES)
+  }
 }
 
 /**
@@ -47,7 +46,7 @@ const lanesByMap = new WeakMap<object, Lanes>()
 export function lanesOf(map: MapLike): Lanes {
   let lanes = lanesByMap.get(map)
   if (lanes === undefined) {
-    lanes = { sha256: contextOf(map).sha256, plain: new Map(), byProvider: new Map(), size: 0 }
+    lanes = new Lanes(contextOf(map).sha256)
     lanesByMap.set(map, lanes)
   }
   return lanes
@@ -79,20 +78,7 @@ export function laneFor(map: MapLike, lanes: Lanes, model: string, provider: str
   } catch {
     return null
   }
-  if (lanes.size >= MAX_LANES) {
-    lanes.plain.clear()
-    lanes.byProvider.clear()
-    lanes.size = 0
-  }
-  let slot = lanes.plain
-  if (provider !== undefined) {
-    slot = lanes.byProvider.get(provider) as Map<string, Lane | null>
-    if (slot === undefined) {
-      slot = new Map()
-      lanes.byProvider.set(provider, slot)
-    }
-  }
-  slot.set(model, lane)
-  lanes.size++
+  // Provider '' resolves as no provider, so it shares the plain slot.
+  lanes.set(provider ?? '', model, lane)
   return lane
 }

@@ -98,7 +98,7 @@ export function fastCost(map: MapLike, args: CostArgs): CostResult | undefined {
     lastMap = map
     lastLanes = lanes
   }
-  let lane = provider === undefined ? lanes.plain.get(model) : lanes.byProvider.get(provider)?.get(model)
+  let lane = provider === undefined ? lanes.plain.get(model) : lanes.get(provider, model)
   if (lane === undefined) lane = laneFor(map, lanes, model, provider)
   if (lane === null) return undefined
   return priceUsage(lane, lanes.sha256, usage as Record<string, unknown>, tierGiven)

@@ -46,11 +46,8 @@ export interface MapIndex {
   routing: CompiledRule[]
   capability: CompiledRule[]
   fill: CompiledRule[]
-  /** model -> result (null = not mapped), for calls with no provider and no region: one lookup on the hot path. */
-  plain: Map<string, Resolved | null>
-  /** provider (+ region) -> model -> result, for the other calls. */
-  memo: Map<string, Map<string, Resolved | null>>
-  memoSize: number
+  /** model -> result (null = not mapped), per provider (+ region) slot. */
+  memo: SlotMemo<Resolved | null>
 }
 
 /** @internal The index and the sha256 of the data a MapLike carries. */
@@ -163,45 +160,48 @@ function buildIndex(map: CostMapData): MapIndex {
     routing,
     capability,
     fill,
-    plain: new Map(),
-    memo: new Map(),
-    memoSize: 0,
+    memo: new SlotMemo(MEMO_LIMIT),
   }
 }
 
 /**
- * @internal Memo read: `undefined` = not computed yet, `null` = not mapped. Slot '' = no provider, no region.
+ * @internal A memo of model strings per slot (a provider, a region; '' = neither), bounded: callers with
+ * unbounded distinct model strings (unknown models included) cannot grow it forever, it is cleared when full.
+ * `undefined` from `get` = not computed yet.
  * @example
  * ```ts
- * memoGet(index, '', 'gpt-4o')
+ * const memo = new SlotMemo<number>(100)
+ * memo.set('', 'gpt-4o', 1)
+ * memo.plain.get('gpt-4o') // 1
  * ```
  */
-export function memoGet(index: MapIndex, slot: string, model: string): Resolved | null | undefined {
-  return slot === '' ? index.plain.get(model) : index.memo.get(slot)?.get(model)
-}
+export class SlotMemo<V> {
+  /** The '' slot: calls with no provider and no region, one lookup on the hot path. */
+  readonly plain = new Map<string, V>()
+  private readonly slots = new Map<string, Map<string, V>>()
+  size = 0
 
-/**
- * @internal Memo write, bounded: callers with unbounded distinct model strings (unknown models included)
- * cannot grow it forever.
- * @example
- * ```ts
- * memoSet(index, '', 'gpt-4o', resolved)
- * ```
- */
-export function memoSet(index: MapIndex, slot: string, model: string, value: Resolved | null): void {
-  if (index.memoSize >= MEMO_LIMIT) {
-    index.plain.clear()
-    index.memo.clear()
-    index.memoSize = 0
+  constructor(private readonly limit: number) {}
+
+  get(slot: string, key: string): V | undefined {
+    return slot === '' ? this.plain.get(key) : this.slots.get(slot)?.get(key)
   }
-  let inner = index.plain
-  if (slot !== '') {
-    inner = index.memo.get(slot) as Map<string, Resolved | null>
-    if (inner === undefined) {
-      inner = new Map()
-      index.memo.set(slot, inner)
+
+  set(slot: string, key: string, value: V): void {
+    if (this.size >= this.limit) {
+      this.plain.clear()
+      this.slots.clear()
+      this.size = 0
     }
+    let inner = this.plain
+    if (slot !== '') {
+      inner = this.slots.get(slot) as Map<string, V>
+      if (inner === undefined) {
+        inner = new Map()
+        this.slots.set(slot, inner)
+      }
+    }
+    inner.set(key, value)
+    this.size++
   }
-  inner.set(model, value)
-  index.memoSize++
 }

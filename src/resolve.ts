@@ -5,7 +5,7 @@
 import { CostMapError } from './errors'
 import type { CompiledRule } from './map'
 import { buildModelInfo, type ModelInfo } from './model-info'
-import { contextOf, type MapIndex, type MapLike, memoGet, memoSet, type Resolved } from './resolve.index'
+import { contextOf, type MapIndex, type MapLike, type Resolved } from './resolve.index'
 import { bedrockBaseModel, candidateNames, providerMatches } from './resolve.names'
 
 /**
@@ -80,10 +80,10 @@ export function resolveIn(index: MapIndex, model: string, provider?: string, reg
     throw new CostMapError('INVALID_ARGUMENT', `[costmap] provider must be a string, got ${typeof provider}`)
   }
   const slot = region ? `${provider ?? ''}\u0000${region}` : (provider ?? '')
-  let hit = memoGet(index, slot, model)
+  let hit = index.memo.get(slot, model)
   if (hit === undefined) {
     hit = resolveUncached(index, model, provider ?? undefined, region)
-    memoSet(index, slot, model, hit)
+    index.memo.set(slot, model, hit)
   }
   return hit
 }
