@@ -2,53 +2,21 @@
  * The fleet under Redis and leader faults (reliability catalogue F2–F9, F12): every instance keeps serving
  * a good map, nothing unverified is applied, and the fleet recovers on its own.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { type RedisServer, startRedis } from '../support/redis'
-import {
-  allOn,
-  comeDue,
-  type Fleet,
-  sha256,
-  startFleet,
-  startUpstream,
-  type Upstream,
-  V1,
-  V2,
-  V3,
-  waitFor,
-} from './fixtures'
+import { describe, expect, it } from 'vitest'
+import { allOn, comeDue, type Fleet, sha256, type startFleet, useFleetHarness, V1, V2, V3, waitFor } from './fixtures'
 
-let redis: RedisServer
-let upstream: Upstream
-let fleet: Fleet | undefined
-
-beforeAll(async () => {
-  redis = await startRedis()
-})
-afterAll(async () => {
-  await redis.close()
-})
-afterEach(async () => {
-  redis.resume()
-  fleet?.dispose()
-  fleet = undefined
-  await upstream?.server.close()
-})
+const h = useFleetHarness()
 
 async function started(size: number, options: Parameters<typeof startFleet>[3] = {}): Promise<Fleet> {
-  upstream = await startUpstream(V1)
-  fleet = startFleet(size, redis, upstream, options)
-  await Promise.all(fleet.members.map((m) => m.ready))
+  const fleet = await h.started(size, options)
   await waitFor('the fleet on v1', allOn(fleet, sha256(V1)))
   return fleet
 }
 
 describe('Redis faults', () => {
   it('F7: Redis down at boot: ready on the backup, reloads fail static, recovery when Redis is back', async () => {
-    upstream = await startUpstream(V1)
-    await redis.stop()
-    const f = startFleet(2, redis, upstream)
-    fleet = f
+    await h.redis.stop()
+    const f = await h.start(2)
     const t0 = Date.now()
     await Promise.all(f.members.map((m) => m.ready))
     expect(Date.now() - t0).toBeLessThan(3_000)
@@ -59,84 +27,84 @@ describe('Redis faults', () => {
     expect(result).toMatchObject({ status: 'failed' })
     expect(result?.error).toMatch(/Redis is unreachable/)
     expect(member?.completionCost({ model: 'gpt-4o', usage: { prompt_tokens: 10 } }).totalCost).toBeGreaterThan(0)
-    expect(upstream.fetches()).toBe(0)
-    await redis.restart()
+    expect(h.upstream.fetches()).toBe(0)
+    await h.redis.restart()
     await waitFor('the fleet on the upstream map', allOn(f, sha256(V1)), 10_000)
-    expect(upstream.fetches()).toBe(1)
+    expect(h.upstream.fetches()).toBe(1)
   })
 
   it('F8: a hung Redis (SIGSTOP): commands time out fast, prices keep flowing, recovery on SIGCONT', async () => {
     const f = await started(2, { commandTimeoutMs: 300 })
-    upstream.body = V2
-    redis.pause()
+    h.upstream.body = V2
+    h.redis.pause()
     const t0 = Date.now()
     const result = await f.members[0]?.reload()
     expect(Date.now() - t0).toBeLessThan(2_000)
     expect(result?.status).toBe('failed')
     expect(f.members.map((m) => m.snapshot.sha256)).toEqual([sha256(V1), sha256(V1)])
     expect(f.members[1]?.getModelInfo('gpt-4o').input_cost_per_token).toBeGreaterThan(0)
-    redis.resume()
+    h.redis.resume()
     await waitFor('reload works again', async () => (await f.members[1]?.reload())?.status === 'success', 5_000)
     await waitFor('both on v2', allOn(f, sha256(V2)))
   })
 
   it('F9: Redis restarted empty: instances keep their maps and re-seed it, with the deployments', async () => {
     const f = await started(3)
-    upstream.body = V2
+    h.upstream.body = V2
     await f.members[0]?.reload()
     await waitFor('v2 everywhere', allOn(f, sha256(V2)))
     f.members[1]?.shareDeployment('kept-1', { model_name: 'kept', litellm_params: { model: 'gpt-4o' } })
     await waitFor(
       'deployment shared',
-      async () => (await redis.client.hexists(`${f.prefix}deployments`, 'kept-1')) === 1,
+      async () => (await h.redis.client.hexists(`${f.prefix}deployments`, 'kept-1')) === 1,
     )
-    const fetches = upstream.fetches()
-    await redis.restart()
+    const fetches = h.upstream.fetches()
+    await h.redis.restart()
     expect(f.members.map((m) => m.snapshot.sha256)).toEqual(Array(3).fill(sha256(V2)))
     await waitFor(
       're-seeded',
-      async () => (await redis.client.hget(`${f.prefix}current`, 'sha256')) === sha256(V2),
+      async () => (await h.redis.client.hget(`${f.prefix}current`, 'sha256')) === sha256(V2),
       10_000,
     )
-    const reseeded = async () => (await redis.client.hexists(`${f.prefix}deployments`, 'kept-1')) === 1
+    const reseeded = async () => (await h.redis.client.hexists(`${f.prefix}deployments`, 'kept-1')) === 1
     await waitFor('deployments re-seeded', reseeded).catch(async (e) => {
       const state = f.members.map((m) => [Object.keys(m.sharedDeployments()), m.source().coordination])
-      throw new Error(`${e.message} ${JSON.stringify(state)} ${JSON.stringify(await redis.client.keys('*'))}`)
+      throw new Error(`${e.message} ${JSON.stringify(state)} ${JSON.stringify(await h.redis.client.keys('*'))}`)
     })
-    expect(upstream.fetches()).toBe(fetches)
+    expect(h.upstream.fetches()).toBe(fetches)
   })
 })
 
 describe('leader faults', () => {
   it('F3: a leader paused past its lease is fenced out; the fleet ends on the newer map, no regression', async () => {
     const f = await started(3, { leaseMs: 400 })
-    upstream.body = V2
-    upstream.next = [{ delayMs: 1_200 }]
+    h.upstream.body = V2
+    h.upstream.next = [{ delayMs: 1_200 }]
     const slow = f.members[0]?.reload()
     await new Promise((resolve) => setTimeout(resolve, 700))
-    upstream.body = V3
+    h.upstream.body = V3
     expect(await f.members[1]?.reload()).toMatchObject({ status: 'success', sha256: sha256(V3) })
     const fenced = await slow
     expect(fenced?.status).toBe('failed')
     expect(fenced?.error).toMatch(/fenced out/)
     await waitFor('v3 everywhere', allOn(f, sha256(V3)))
-    expect(await redis.client.hget(`${f.prefix}current`, 'sha256')).toBe(sha256(V3))
+    expect(await h.redis.client.hget(`${f.prefix}current`, 'sha256')).toBe(sha256(V3))
   })
 
   it('F2: a leader that died holding the lease delays the scheduled run only until the lease expires', async () => {
     const f = await started(3, { leaseMs: 600 })
-    upstream.body = V2
+    h.upstream.body = V2
     f.members[2]?.schedule(1)
     await waitFor('scheduled everywhere', () => f.members.every((m) => m.scheduleStatus().scheduled))
-    await redis.client.set(`${f.prefix}lease`, 'crashed-instance:1', 'PX', 600)
-    await comeDue(redis, f, 0)
+    await h.redis.client.set(`${f.prefix}lease`, 'crashed-instance:1', 'PX', 600)
+    await comeDue(h.redis, f, 0)
     await waitFor('v2 everywhere after the lease expired', allOn(f, sha256(V2)), 5_000)
   })
 
   it('F5: a lost hint (subscribers killed) is made up by the poll', async () => {
     const f = await started(3)
-    upstream.body = V2
-    await redis.client.call('CLIENT', 'KILL', 'TYPE', 'pubsub')
+    h.upstream.body = V2
+    await h.redis.client.call('CLIENT', 'KILL', 'TYPE', 'pubsub')
     await f.members[0]?.reload()
     await waitFor('v2 everywhere', allOn(f, sha256(V2)), 2_000)
   })
@@ -144,9 +112,9 @@ describe('leader faults', () => {
 
 describe('a bad blob in Redis is never applied', () => {
   const forge = async (f: Fleet, sha: string, blob: string, extra: Record<string, string> = {}) => {
-    await redis.client.set(`${f.prefix}blob:${sha}`, blob)
-    await redis.client.hset(`${f.prefix}current`, { sha256: sha, version: '99', ...extra })
-    await redis.client.publish(`${f.prefix}events`, 'map:99')
+    await h.redis.client.set(`${f.prefix}blob:${sha}`, blob)
+    await h.redis.client.hset(`${f.prefix}current`, { sha256: sha, version: '99', ...extra })
+    await h.redis.client.publish(`${f.prefix}events`, 'map:99')
   }
 
   it.each([

@@ -2,10 +2,11 @@
  * A fleet of ModelCostMap instances on one real redis-server and one counting upstream server.
  */
 import { createHash } from 'node:crypto'
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import { ModelCostMap } from '../../src/index'
 import { createRedisCoordinator, type RedisCoordinatorOptions } from '../../src/redis'
 import { MAIN_MAP, readText } from '../support/data'
-import type { RedisServer } from '../support/redis'
+import { type RedisServer, startRedis } from '../support/redis'
 import { type Reply, startServer, type TestServer } from '../support/server'
 
 const MAIN = readText(MAIN_MAP)
@@ -126,4 +127,58 @@ export const allOn = (fleet: Fleet, sha: string) => () =>
 export async function comeDue(redis: RedisServer, fleet: Fleet, ms = 200): Promise<void> {
   await redis.client.hset(`${fleet.prefix}schedule`, 'next_run', new Date(Date.now() + ms).toISOString())
   await redis.client.publish(`${fleet.prefix}events`, 'schedule')
+}
+
+/** One redis-server for a test file, and the upstream and fleet of each test, closed after it. */
+export interface FleetHarness {
+  readonly redis: RedisServer
+  readonly upstream: Upstream
+  /** An upstream serving V1 (closed after the test). */
+  serve(): Promise<Upstream>
+  /** An upstream and a fleet of `size` on it, not waited for (closed after the test). */
+  start(size: number, options?: Parameters<typeof startFleet>[3]): Promise<Fleet>
+  /** The same, once every member's `ready` resolved. */
+  started(size: number, options?: Parameters<typeof startFleet>[3]): Promise<Fleet>
+}
+
+/** Registers the hooks of a {@link FleetHarness} in the calling test file. */
+export function useFleetHarness(): FleetHarness {
+  let redis: RedisServer | undefined
+  let upstream: Upstream | undefined
+  let fleet: Fleet | undefined
+  beforeAll(async () => {
+    redis = await startRedis()
+  })
+  afterAll(async () => {
+    await redis?.close()
+  })
+  afterEach(async () => {
+    redis?.resume()
+    fleet?.dispose()
+    fleet = undefined
+    await upstream?.server.close()
+    upstream = undefined
+  })
+  const harness: FleetHarness = {
+    get redis() {
+      return redis as RedisServer
+    },
+    get upstream() {
+      return upstream as Upstream
+    },
+    serve: async () => {
+      upstream = await startUpstream(V1)
+      return upstream
+    },
+    start: async (size, options = {}) => {
+      fleet = startFleet(size, harness.redis, await harness.serve(), options)
+      return fleet
+    },
+    started: async (size, options = {}) => {
+      const started = await harness.start(size, options)
+      await Promise.all(started.members.map((m) => m.ready))
+      return started
+    },
+  }
+  return harness
 }

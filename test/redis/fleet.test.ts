@@ -1,51 +1,17 @@
 import { Redis } from 'ioredis'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createCostMapHandler, ModelCostMap } from '../../src/index'
 import { createRedisCoordinator } from '../../src/redis'
-import { type RedisServer, startRedis } from '../support/redis'
-import {
-  allOn,
-  comeDue,
-  type Fleet,
-  sha256,
-  shas,
-  startFleet,
-  startUpstream,
-  type Upstream,
-  V1,
-  V2,
-  V3,
-  waitFor,
-} from './fixtures'
+import { allOn, comeDue, sha256, shas, startFleet, useFleetHarness, V1, V2, V3, waitFor } from './fixtures'
 
-let redis: RedisServer
-let upstream: Upstream
-let fleet: Fleet | undefined
-
-beforeAll(async () => {
-  redis = await startRedis()
-})
-afterAll(async () => {
-  await redis.close()
-})
-afterEach(async () => {
-  fleet?.dispose()
-  fleet = undefined
-  await upstream?.server.close()
-})
-
-async function started(size: number, options: Parameters<typeof startFleet>[3] = {}): Promise<Fleet> {
-  upstream = await startUpstream(V1)
-  fleet = startFleet(size, redis, upstream, options)
-  await Promise.all(fleet.members.map((m) => m.ready))
-  return fleet
-}
+const h = useFleetHarness()
+const started = h.started
 
 describe('one map for the fleet', () => {
   it('6 instances starting together fetch the upstream once and all serve its sha256', async () => {
     const f = await started(6)
     await waitFor('every instance on v1', allOn(f, sha256(V1)))
-    expect(upstream.fetches()).toBe(1)
+    expect(h.upstream.fetches()).toBe(1)
     expect(f.members.map((m) => m.source().source)).toEqual(Array(6).fill('remote'))
   })
 
@@ -54,12 +20,12 @@ describe('one map for the fleet', () => {
     await waitFor('start', allOn(f, sha256(V1)))
     const changes = f.members.map(() => 0)
     for (const [i, m] of f.members.entries()) m.on('change', () => (changes[i] = (changes[i] ?? 0) + 1))
-    upstream.body = V2
-    const before = upstream.fetches()
+    h.upstream.body = V2
+    const before = h.upstream.fetches()
     const result = await f.members[0]?.reload()
     expect(result).toMatchObject({ status: 'success', new_models: ['fleet-model-v2'], sha256: sha256(V2) })
     await waitFor('every instance on v2', allOn(f, sha256(V2)), 2_000)
-    expect(upstream.fetches() - before).toBe(1)
+    expect(h.upstream.fetches() - before).toBe(1)
     expect(changes).toEqual(Array(8).fill(1))
     for (const m of f.members) expect(m.getModelInfo('fleet-model-v2').input_cost_per_token).toBe(1e-6)
     expect(f.members[5]?.source().coordination).toMatchObject({ kind: 'redis', connected: true, reload_revision: 1 })
@@ -68,11 +34,11 @@ describe('one map for the fleet', () => {
   it('reloads asked on every instance at once make one upstream request', async () => {
     const f = await started(5)
     await waitFor('start', allOn(f, sha256(V1)))
-    upstream.body = V3
-    upstream.next = [{ delayMs: 200 }]
-    const before = upstream.fetches()
+    h.upstream.body = V3
+    h.upstream.next = [{ delayMs: 200 }]
+    const before = h.upstream.fetches()
     const results = await Promise.all(f.members.map((m) => m.reload()))
-    expect(upstream.fetches() - before).toBe(1)
+    expect(h.upstream.fetches() - before).toBe(1)
     expect(results.filter((r) => r.status === 'success')).toHaveLength(5)
     expect(new Set(results.map((r) => r.sha256))).toEqual(new Set([sha256(V3)]))
     expect(shas(f)).toEqual(Array(5).fill(sha256(V3)))
@@ -81,19 +47,19 @@ describe('one map for the fleet', () => {
   it('a restarted instance applies the fleet map without fetching', async () => {
     const f = await started(2)
     await waitFor('start', allOn(f, sha256(V1)))
-    const before = upstream.fetches()
-    const late = startFleet(1, redis, upstream, { prefix: f.prefix }).members[0]
+    const before = h.upstream.fetches()
+    const late = startFleet(1, h.redis, h.upstream, { prefix: f.prefix }).members[0]
     f.members.push(late as never)
     await late?.ready
     expect(late?.snapshot.sha256).toBe(sha256(V1))
-    expect(upstream.fetches()).toBe(before)
+    expect(h.upstream.fetches()).toBe(before)
   })
 })
 
 describe('a client of your own', () => {
   it('is duplicated with costmap’s timeouts, and left open by dispose()', async () => {
-    upstream = await startUpstream(V1)
-    const client = new Redis(redis.port, '127.0.0.1', { lazyConnect: true })
+    const upstream = await h.serve()
+    const client = new Redis(h.redis.port, '127.0.0.1', { lazyConnect: true })
     await client.connect()
     const costs = new ModelCostMap({
       url: upstream.server.url,
@@ -128,14 +94,14 @@ describe('the schedule is the fleet’s', () => {
     f.members[1]?.schedule(1)
     await waitFor('scheduled everywhere', () => f.members.every((m) => m.scheduleStatus().scheduled))
     for (const round of [1, 2]) {
-      const before = upstream.fetches()
+      const before = h.upstream.fetches()
       const lastRun = f.members[0]?.scheduleStatus().last_run
-      await comeDue(redis, f)
+      await comeDue(h.redis, f)
       await waitFor(`run ${round} seen everywhere`, () =>
         f.members.every((m) => m.scheduleStatus().last_run !== lastRun),
       )
       await new Promise((resolve) => setTimeout(resolve, 400)) // every instance's timer has fired by now
-      expect(upstream.fetches() - before).toBe(1)
+      expect(h.upstream.fetches() - before).toBe(1)
       const statuses = f.members.map((m) => JSON.stringify(m.scheduleStatus()))
       expect(new Set(statuses).size).toBe(1)
       const next = Date.parse(f.members[2]?.scheduleStatus().next_run ?? '')
@@ -147,7 +113,7 @@ describe('the schedule is the fleet’s', () => {
     const f = await started(1, { scheduleHours: 12 })
     await waitFor('seeded', () => f.members[0]?.scheduleStatus().interval_hours === 12)
     f.members[0]?.schedule(3)
-    const late = startFleet(1, redis, upstream, { prefix: f.prefix, scheduleHours: 24 }).members[0]
+    const late = startFleet(1, h.redis, h.upstream, { prefix: f.prefix, scheduleHours: 24 }).members[0]
     f.members.push(late as never)
     await late?.ready
     await waitFor('the fleet schedule', () => late?.scheduleStatus().interval_hours === 3)
