@@ -21,7 +21,7 @@ export class Leader {
    * holder and apply what it published. Scheduled: only when the fleet's schedule is due. Start: fetch
    * unless someone else already is.
    */
-  async run(mode: ReloadMode | 'start'): Promise<ReloadResult> {
+  async run(mode: ReloadMode): Promise<ReloadResult> {
     const { fleet } = this
     const host = this.host()
     if (!fleet.connected()) {
@@ -33,8 +33,9 @@ export class Leader {
       const lease = await this.acquire()
       if (!lease) return mode === 'scheduled' ? host.unchanged() : await this.follow(before)
       try {
-        if (mode === 'scheduled' && !(await fleet.plan.due())) return host.unchanged()
-        return await this.fetchAndPublish(lease, mode)
+        const interval = mode === 'scheduled' ? await fleet.plan.due() : null
+        if (mode === 'scheduled' && interval === null) return host.unchanged()
+        return await this.fetchAndPublish(lease, interval)
       } finally {
         await this.release(lease)
       }
@@ -60,7 +61,8 @@ export class Leader {
     }
   }
 
-  private async fetchAndPublish(lease: string, mode: ReloadMode | 'start'): Promise<ReloadResult> {
+  /** `interval`: the schedule's, for a scheduled run (it moves `next_run`); null for the others. */
+  private async fetchAndPublish(lease: string, interval: number | null): Promise<ReloadResult> {
     const { fleet } = this
     const host = this.host()
     const record = parseRecord(await fleet.redis.hgetall(fleet.keys.current))
@@ -82,7 +84,7 @@ export class Leader {
       last_error: result.error ?? '',
       last_by: fleet.settings.instanceId,
     })
-    await fleet.plan.ran(result.status !== 'failed', mode === 'scheduled')
+    await fleet.plan.ran(result.status !== 'failed', interval)
     return result
   }
 

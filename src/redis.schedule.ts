@@ -62,19 +62,19 @@ export class FleetSchedule {
     this.fleet.host?.scheduleChanged(status)
   }
 
-  /** Whether a scheduled run is due now (asked under the lease, so only one instance runs it). */
-  async due(): Promise<boolean> {
+  /** The interval when a scheduled run is due now, else null (asked under the lease, so only one instance runs it). */
+  async due(): Promise<number | null> {
     const [interval, next] = await this.fleet.redis.hmget(this.fleet.keys.schedule, 'interval_hours', 'next_run')
-    return Boolean(interval) && Date.parse(next ?? '') <= Date.now() + 1_000
+    const hours = Number(interval)
+    return hours > 0 && Date.parse(next ?? '') <= Date.now() + 1_000 ? hours : null
   }
 
-  /** Stamps a run; a scheduled one also moves `next_run` (with backoff after failures). */
-  async ran(ok: boolean, scheduled: boolean): Promise<void> {
+  /** Stamps a run; a scheduled one (its interval given, as `due` read it) also moves `next_run` (with backoff after failures). */
+  async ran(ok: boolean, interval: number | null): Promise<void> {
     const { redis, keys } = this.fleet
     const now = new Date()
     const fields: Record<string, string> = { last_run: now.toISOString() }
-    const interval = Number(await redis.hget(keys.schedule, 'interval_hours'))
-    if (scheduled && interval > 0) {
+    if (interval !== null) {
       const failures = ok ? 0 : await redis.hincrby(keys.schedule, 'failures', 1)
       const delay = ok ? interval * HOUR : retryDelay(failures, interval * HOUR)
       fields.next_run = new Date(now.getTime() + delay).toISOString()
