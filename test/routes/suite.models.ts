@@ -4,28 +4,13 @@
  */
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
+import { modelList } from '../../examples/model-list'
 import type { CostMapHandlerOptions } from '../../src/handler'
 import { AUTH, admin, viewer } from './fixtures'
 import type { Ctx } from './suite'
 
-/** The config example of litellm-curl-examples.md. */
-export const MODEL_LIST = [
-  {
-    model_name: 'gpt-4',
-    litellm_params: { model: 'gpt-4', api_key: 'os.environ/OPENAI_API_KEY' },
-    model_info: { my_custom_key: 'my_custom_value' },
-  },
-  {
-    model_name: 'gpt-3.5-turbo',
-    litellm_params: {
-      model: 'azure/gpt-turbo-small-eu',
-      api_base: 'https://my-endpoint-europe.openai.azure.com/',
-      api_key: 'os.environ/AZURE_API_KEY_EU',
-      rpm: 6,
-    },
-    model_info: { base_model: 'azure/gpt-35-turbo' },
-  },
-]
+/** The config example of litellm-curl-examples.md (the examples' list, without their zero-priced self-hosted model). */
+export const MODEL_LIST = modelList.slice(0, 2)
 const ENV: Record<string, string> = { OPENAI_API_KEY: 'sk-openai-ABCDEFGH', AZURE_API_KEY_EU: 'azure-key-0123456789' }
 export const OPTIONS: CostMapHandlerOptions = { ...AUTH, modelList: MODEL_LIST, resolveEnv: (name) => ENV[name] }
 
