@@ -6,10 +6,11 @@
  */
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { writeFileAtomic } from '../src/disk-cache'
 import { buildCostMap, parseCostMapText } from '../src/integrity'
 import { META_KEYS } from '../src/schema'
 import { DEFAULT_MODEL_COST_MAP_URL, fetchText } from '../src/transport'
@@ -51,8 +52,8 @@ async function main(): Promise<void> {
     suspicious_prices: report.suspicious_prices,
   }
   await mkdir(outDir, { recursive: true })
-  await writeAtomic(target, text)
-  await writeAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`)
+  await writeFileAtomic(target, text)
+  await writeFileAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`)
   const notes = [
     report.dropped.length ? `${report.dropped.length} entries dropped` : '',
     report.duplicate_keys.length ? `${report.duplicate_keys.length} duplicate keys` : '',
@@ -66,12 +67,6 @@ async function readSource(source: string): Promise<string> {
   if (/^https?:\/\//i.test(source)) return (await fetchText(source, { timeoutMs: 60_000 })).text
   const path = source.startsWith('file:') ? fileURLToPath(source) : isAbsolute(source) ? source : resolve(source)
   return readFile(path, 'utf8')
-}
-
-async function writeAtomic(path: string, data: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`
-  await writeFile(tmp, data)
-  await rename(tmp, path)
 }
 
 function fail(message: string): never {

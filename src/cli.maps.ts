@@ -3,11 +3,10 @@
  * terminal, the loader's checks, and atomic writes.
  * @module
  */
-import { randomBytes } from 'node:crypto'
-import { rename, unlink, writeFile } from 'node:fs/promises'
-import { basename, dirname, join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { backupManifest, loadBackupBuilt } from './backup'
 import { type Output, paint } from './cli.format'
+import { writeFileAtomic } from './disk-cache'
 import { CostMapError, errorText } from './errors'
 import { type BuiltMap, buildCostMap, parseCostMapText } from './integrity'
 import { resolveLoadOptions, sha256Hex } from './loader'
@@ -108,8 +107,7 @@ export async function loadMap(spec: string | undefined, out: Output): Promise<Lo
 }
 
 /**
- * @internal Writes `text` to a temporary file beside `path`, then renames it over `path`: readers see the
- * old file or the new one, never half of it.
+ * @internal {@link writeFileAtomic} with the path made absolute and named in the error.
  * @example
  * ```ts
  * await writeAtomic('map.json', text)
@@ -117,12 +115,9 @@ export async function loadMap(spec: string | undefined, out: Output): Promise<Lo
  */
 export async function writeAtomic(path: string, text: string): Promise<void> {
   const target = resolve(path)
-  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`)
   try {
-    await writeFile(temp, text, { flag: 'wx' })
-    await rename(temp, target)
+    await writeFileAtomic(target, text)
   } catch (error) {
-    await unlink(temp).catch(() => {})
     throw new Error(`could not write ${target}: ${(error as Error).message}`, { cause: error })
   }
 }

@@ -15,26 +15,42 @@ export interface CacheMeta {
   fetched_at: string
 }
 
+/**
+ * @internal Writes `data` to a new temporary file beside `path`, flushes it to disk, then renames it over
+ * `path`: readers, and the next start after a crash, see the old file or the new one, never half of one.
+ * The temporary file is removed when the write fails.
+ * @example
+ * ```ts
+ * await writeFileAtomic('/var/cache/costmap/map.json', text)
+ * ```
+ */
+export async function writeFileAtomic(path: string, data: string): Promise<void> {
+  // Loaded on first write, so start-up never pays for the file system module.
+  const { open, rename, unlink } = await import('node:fs/promises')
+  const tmp = `${path}.${process.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`
+  try {
+    const handle = await open(tmp, 'wx')
+    try {
+      await handle.writeFile(data)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    await rename(tmp, path)
+  } catch (error) {
+    await unlink(tmp).catch(() => {})
+    throw error
+  }
+}
+
 /** @internal Writes `text` and its meta; errors are returned, not thrown (a cache is best effort). */
 export async function writeCache(file: string, text: string, meta: CacheMeta): Promise<Error | null> {
   try {
-    const { open, rename, mkdir } = await import('node:fs/promises')
+    const { mkdir } = await import('node:fs/promises')
     const { dirname } = await import('node:path')
     await mkdir(dirname(file), { recursive: true })
-    for (const [path, data] of [
-      [file, text],
-      [`${file}.meta.json`, JSON.stringify(meta)],
-    ] as const) {
-      const tmp = `${path}.${process.pid}.${Date.now()}.tmp`
-      const handle = await open(tmp, 'w')
-      try {
-        await handle.writeFile(data)
-        await handle.sync()
-      } finally {
-        await handle.close()
-      }
-      await rename(tmp, path)
-    }
+    await writeFileAtomic(file, text)
+    await writeFileAtomic(`${file}.meta.json`, JSON.stringify(meta))
     return null
   } catch (error) {
     return error as Error
