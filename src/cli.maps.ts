@@ -9,7 +9,7 @@ import { type Output, paint } from './cli.format'
 import { writeFileAtomic } from './disk-cache'
 import { CostMapError, errorText } from './errors'
 import { type BuiltMap, buildCostMap, parseCostMapText } from './integrity'
-import { resolveLoadOptions, sha256Hex } from './loader'
+import { buildReported, resolveLoadOptions, sha256Hex } from './loader'
 import { fetchText } from './transport'
 
 /** @internal A fetched map file, before validation. */
@@ -69,7 +69,6 @@ export async function fetchMap(spec: string, out: Output): Promise<FetchedMap> {
  * ```
  */
 export function checkMap(fetched: FetchedMap, env: Record<string, string | undefined>): BuiltMap {
-  const options = resolveLoadOptions(fetched.location, { env })
   let parsed: unknown
   try {
     parsed = parseCostMapText(fetched.text)
@@ -78,13 +77,7 @@ export function checkMap(fetched: FetchedMap, env: Record<string, string | undef
     failed.report.reason = errorText(error)
     return failed
   }
-  return buildCostMap(parsed, {
-    text: fetched.text,
-    sha256: fetched.sha256,
-    minModelCount: options.minModelCount,
-    maxShrinkRatio: options.maxShrinkRatio,
-    referenceCounts: [{ name: 'backup', count: backupManifest().model_count }],
-  })
+  return buildReported(parsed, fetched.text, fetched.sha256, resolveLoadOptions(fetched.location, { env }))
 }
 
 /**

@@ -163,11 +163,18 @@ export async function fetchCandidate(
   }
 }
 
-/** @internal Validates a parsed map against the thresholds and the backup's count. */
-export function buildChecked(parsed: unknown, text: string, sha256: string, options: ResolvedLoadOptions): BuiltMap {
+/**
+ * @internal Validates a parsed map against the thresholds and the backup's (and active map's) count; the
+ * report says whether it passed.
+ * @example
+ * ```ts
+ * buildReported(parsed, text, sha256, resolveLoadOptions(url)).report.ok
+ * ```
+ */
+export function buildReported(parsed: unknown, text: string, sha256: string, options: ResolvedLoadOptions): BuiltMap {
   const referenceCounts = [{ name: 'backup', count: options.backup ? 0 : backupManifest().model_count }]
   if (options.activeModelCount) referenceCounts.push({ name: 'active', count: options.activeModelCount })
-  const built = buildCostMap(parsed, {
+  return buildCostMap(parsed, {
     text,
     sha256,
     minModelCount: options.minModelCount,
@@ -176,6 +183,11 @@ export function buildChecked(parsed: unknown, text: string, sha256: string, opti
     ...(options.maxInvalidRatio === undefined ? {} : { maxInvalidRatio: options.maxInvalidRatio }),
     ...(options.priceCeiling === undefined ? {} : { priceCeiling: options.priceCeiling }),
   })
+}
+
+/** @internal {@link buildReported}, throwing `INTEGRITY_FAILED` when the map is refused. */
+export function buildChecked(parsed: unknown, text: string, sha256: string, options: ResolvedLoadOptions): BuiltMap {
+  const built = buildReported(parsed, text, sha256, options)
   if (!built.report.ok) throw new CostMapError('INTEGRITY_FAILED', built.report.reason ?? 'integrity check failed')
   return built
 }
