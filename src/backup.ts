@@ -7,8 +7,7 @@ import manifestText from '../backup/manifest.json'
 import backupJsonText from '../backup/model_prices_and_context_window.json'
 import { CostMapError } from './errors'
 import { type BuiltMap, buildCostMap, type IntegrityReport, parseCostMapText } from './integrity'
-import { attach, buildMapMeta, type CostMapData } from './map'
-import { META_KEYS, type ModelEntry } from './schema'
+import type { CostMapData } from './map'
 
 /**
  * What `npm run backup:update` recorded about the bundled file.
@@ -112,29 +111,9 @@ export function loadBackupBuilt(): BuiltMap {
  * not have the manifest's model count, i.e. the two do not belong together.
  */
 export function buildVerbatim(parsed: Record<string, unknown>, file: ManifestFile): BuiltMap | null {
-  const map = Object.create(null) as Record<string, ModelEntry>
-  const keys: string[] = []
-  const entries: ModelEntry[] = []
-  for (const key in parsed) {
-    if (META_KEYS.has(key)) continue
-    const entry = Object.freeze(parsed[key]) as ModelEntry
-    map[key] = entry
-    keys.push(key)
-    entries.push(entry)
-  }
-  if (keys.length !== file.model_count) return null
-  const report: IntegrityReport = {
-    ok: true,
-    reason: null,
-    model_count: keys.length,
-    dropped: [],
-    duplicate_keys: [],
-    duplicate_fields: [],
-    case_collisions: [],
-    suspicious_prices: file.suspicious_prices ?? [],
-  }
-  const meta = buildMapMeta(parsed.fallback_generalizations, map, keys, entries, report, file.sha256)
-  return { map: attach(map, meta), report }
+  const trustedPrices = file.suspicious_prices ?? []
+  const built = buildCostMap(parsed, { sha256: file.sha256, minModelCount: 1, trustedPrices })
+  return built.report.model_count === file.model_count ? built : null
 }
 
 /**

@@ -68,6 +68,11 @@ export interface IntegrityOptions {
   text?: string
   /** sha256 of the raw bytes, kept on the map so every price can name the data it came from. */
   sha256?: string
+  /**
+   * @internal The map was validated, unchanged, when it was written (the bundled backup): entries are taken
+   * as they are, and these are the prices that validation flagged.
+   */
+  trustedPrices?: IntegrityReport['suspicious_prices']
 }
 
 const MAX_KEY_LENGTH = 512
@@ -106,6 +111,7 @@ export function buildCostMap(candidate: unknown, options: IntegrityOptions = {})
   const source = candidate as Record<string, unknown>
   if (options.text !== undefined) scanDuplicates(options.text, source, report)
   const ceiling = options.priceCeiling ?? 0.01
+  const trusted = options.trustedPrices !== undefined
   const flagged: string[] = []
   // The accepted keys and entries in map order: later passes walk these, not the map (a dictionary-mode object).
   const keys: string[] = []
@@ -116,6 +122,12 @@ export function buildCostMap(candidate: unknown, options: IntegrityOptions = {})
     total++
     if (total > MAX_MODELS) return fail(`map has more than ${MAX_MODELS} entries`)
     const value = source[key]
+    if (trusted) {
+      map[key] = value as ModelEntry
+      keys.push(key)
+      entries.push(value as ModelEntry)
+      continue
+    }
     const keyProblem = checkKey(key)
     if (keyProblem) {
       report.dropped.push({ key, reason: keyProblem })
@@ -144,6 +156,7 @@ export function buildCostMap(candidate: unknown, options: IntegrityOptions = {})
       checkPrices(key, parsed.data, ceiling, report)
     } else report.dropped.push({ key, reason: formatIssues(parsed.error.issues) })
   }
+  if (trusted) report.suspicious_prices.push(...(options.trustedPrices ?? []))
   const count = total - report.dropped.length
   report.model_count = count
   if (total === 0) return fail('map is empty (no model entries)')
