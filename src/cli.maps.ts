@@ -6,11 +6,11 @@
 import { resolve } from 'node:path'
 import { backupManifest, loadBackupBuilt } from './backup'
 import { type Output, paint } from './cli.format'
-import { writeFileAtomic } from './disk-cache'
 import { CostMapError, errorText } from './errors'
 import { type BuiltMap, buildCostMap, parseCostMapText } from './integrity'
 import { buildReported, resolveLoadOptions, sha256Hex } from './loader'
 import { fetchText } from './transport'
+import { writeFileAtomic } from './write-atomic'
 
 /** @internal A fetched map file, before validation. */
 export interface FetchedMap {
