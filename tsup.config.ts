@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs'
-import { defineConfig } from 'tsup'
+import { readFileSync, rmSync } from 'node:fs'
+import { defineConfig, type Format } from 'tsup'
 
 const library = {
   index: 'src/index.ts',
@@ -7,22 +7,37 @@ const library = {
   express: 'src/adapters/express.ts',
   hono: 'src/adapters/hono.ts',
   redis: 'src/redis-entry.ts',
+  schema: 'src/schema-entry.ts',
 }
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
 
-export default defineConfig({
-  // The CLI is built with the library so it shares its chunks (one copy of the backup per format); its
-  // `#!/usr/bin/env node` line is kept by esbuild and tsup marks the file executable.
-  entry: { ...library, cli: 'src/cli.ts' },
-  format: ['esm', 'cjs'],
-  dts: { entry: library },
-  clean: true,
+const shared = {
+  format: ['esm'] as Format[],
   sourcemap: false,
   target: 'node20',
+  // `import.meta.url` in the CommonJS build: src/lazy.ts and src/backup.ts resolve files from it.
+  shims: true,
   define: { __COSTMAP_VERSION__: JSON.stringify(version) },
-  // One shared chunk for the backup text in both formats, instead of a 1.4 MB copy per entry.
-  splitting: true,
-  // The backup is imported as text: JSON.parse of a string is much faster than a 1.4 MB object literal.
-  loader: { '.json': 'text' },
   external: ['express', 'hono', 'ioredis', 'undici'],
-})
+}
+
+// The two builds write into the same folder: clear it once, here, rather than let either clean up the other.
+rmSync('dist', { recursive: true, force: true })
+
+export default defineConfig([
+  {
+    ...shared,
+    entry: library,
+    format: ['esm', 'cjs'],
+    dts: { entry: library },
+    // The entries share one chunk (each re-exports the core) in both formats.
+    splitting: true,
+  },
+  {
+    // The CLI is a program of its own: one file, so it neither splits the library's chunk nor waits for it.
+    // Its `#!/usr/bin/env node` line is kept by esbuild and tsup marks the file executable.
+    ...shared,
+    entry: { cli: 'src/cli.ts' },
+    splitting: false,
+  },
+])

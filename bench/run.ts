@@ -86,6 +86,8 @@ function prepare(): { built_at: string; older_than_src: boolean } {
     if (existsSync(index)) {
       builtAt = statSync(index).mtime.toISOString()
       cpSync(dist, snapshot, { recursive: true })
+      // The package reads its bundled map from backup/, beside dist/.
+      cpSync(join(ROOT, 'backup'), join(OUT, 'backup'), { recursive: true })
     }
     const url = pathToFileURL(join(snapshot, 'index.js')).href
     const loads = spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(url)})`])

@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     // Start-up skips validating the bundled file again only when validation kept every entry as it was.
     verbatim: Object.entries(parsed as object).every(([key, entry]) => META_KEYS.has(key) || map[key] === entry),
     suspicious_prices: report.suspicious_prices,
+    case_collisions: report.case_collisions,
   }
   await mkdir(outDir, { recursive: true })
   await writeFileAtomic(target, text)

@@ -2,9 +2,9 @@
  * Who is calling: the master key (compared in constant time) or the host's own `authorize` hook.
  * @module
  */
-import { createHash, timingSafeEqual } from 'node:crypto'
 import { CostMapError } from './errors'
 import { HttpError } from './handler.http'
+import { nodeCrypto } from './lazy'
 
 /**
  * What a caller may do: `admin` reloads, schedules and manages models; `viewer` reads status, source and
@@ -63,7 +63,7 @@ export function createAuthenticator(
   return {
     async role(request) {
       const token = bearerToken(request.headers)
-      if (expected && token !== undefined && timingSafeEqual(digest(token), expected)) return 'admin'
+      if (expected && token !== undefined && nodeCrypto().timingSafeEqual(digest(token), expected)) return 'admin'
       const role = authorize ? await authorize(request) : null
       if (role === 'admin' || role === 'viewer') return role
       throw new HttpError(
@@ -88,7 +88,7 @@ export function forbidden(role: CostMapRole): HttpError {
 
 /** Hashing both sides gives equal-length digests, so a key of the wrong length is a 401, never a RangeError. */
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest()
+  return nodeCrypto().createHash('sha256').update(value).digest()
 }
 
 /** The key from `Authorization: Bearer …` or LiteLLM's `x-litellm-api-key` (with or without `Bearer`). */

@@ -5,11 +5,10 @@
  */
 import { readFile } from 'node:fs/promises'
 import { parse } from 'yaml'
-import * as z from 'zod'
-import { DeploymentSchema } from './deployments'
+import { deploymentSchemas } from './deployments'
 import type { Deployment } from './deployments.info'
 import { CostMapError, errorText } from './errors'
-import { formatIssues } from './schema'
+import { formatIssues, lazySchemas } from './schema'
 
 /**
  * @internal What `costmap serve --config` takes from a config file.
@@ -26,10 +25,12 @@ export interface ProxyConfig {
   masterKeyEnv: string | undefined
 }
 
-const ConfigSchema = z.looseObject({
-  model_list: z.array(z.unknown()).nullish(),
-  general_settings: z.looseObject({ master_key: z.union([z.string(), z.number()]).nullish() }).nullish(),
-})
+const configSchema = lazySchemas((z) =>
+  z.looseObject({
+    model_list: z.array(z.unknown()).nullish(),
+    general_settings: z.looseObject({ master_key: z.union([z.string(), z.number()]).nullish() }).nullish(),
+  }),
+)
 
 const ENV_REFERENCE = /^\s*os\.environ\/(.+?)\s*$/
 
@@ -48,10 +49,10 @@ export function parseProxyConfig(text: string, name: string, env: Record<string,
   } catch (error) {
     throw invalid(name, `not valid YAML: ${errorText(error).split('\n')[0]}`, error)
   }
-  const parsed = ConfigSchema.safeParse(raw)
+  const parsed = configSchema().safeParse(raw)
   if (!parsed.success) throw invalid(name, formatIssues(parsed.error.issues))
   const modelList = (parsed.data.model_list ?? []).map((entry, i) => {
-    const deployment = DeploymentSchema.safeParse(entry)
+    const deployment = deploymentSchemas().DeploymentSchema.safeParse(entry)
     if (!deployment.success) {
       const issues = deployment.error.issues.map((issue) => ({ ...issue, path: ['model_list', i, ...issue.path] }))
       throw invalid(name, formatIssues(issues))

@@ -3,7 +3,7 @@
  * `/model/info?litellm_model_id=` keep working when a service moves from LiteLLM's proxy to costmap.
  * @module
  */
-import { createHash } from 'node:crypto'
+import { nodeCrypto } from './lazy'
 
 /**
  * The SHA-256 hex of the model name followed by each `litellm_params` key and value in insertion order,
@@ -23,7 +23,7 @@ export function deploymentId(modelName: string, litellmParams: Readonly<Record<s
     else if (isPlainObject(value)) text += pyJson(value)
     else text += pyStr(value)
   }
-  return createHash('sha256').update(text).digest('hex')
+  return nodeCrypto().createHash('sha256').update(text).digest('hex')
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

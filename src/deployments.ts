@@ -3,11 +3,11 @@
  * (UUIDs), with their custom prices registered in the store so `completionCost` uses them.
  * @module
  */
-import * as z from 'zod'
+import type * as Z from 'zod'
 import { deploymentId } from './deployments.id'
 import { type Deployment, isPriceField, registrationsFor, type StoredDeployment } from './deployments.info'
 import { CostMapError } from './errors'
-import type { ModelEntry } from './schema'
+import { lazySchemas, type ModelEntry } from './schema'
 import type { ModelCostMap } from './store'
 
 /** Custom prices pass through the store's schema check in `registerModel`. */
@@ -24,22 +24,25 @@ type Registrations = Record<string, Partial<ModelEntry>>
  */
 export type ResolveEnv = (name: string) => string | undefined
 
-/** @internal `/model/new` body (FastAPI's `Deployment`); unknown fields are kept. */
-export const DeploymentSchema = z.looseObject({
-  model_name: z.string().min(1),
-  litellm_params: z.looseObject({ model: z.string().min(1) }),
-  model_info: z.looseObject({ id: z.union([z.string().min(1), z.number()]).optional() }).nullish(),
-})
+/** @internal The bodies of `/model/new` (FastAPI's `Deployment`), `/model/update` and `/model/delete`. */
+export const deploymentSchemas = lazySchemas((z) => ({
+  // Unknown fields are kept.
+  DeploymentSchema: z.looseObject({
+    model_name: z.string().min(1),
+    litellm_params: z.looseObject({ model: z.string().min(1) }),
+    model_info: z.looseObject({ id: z.union([z.string().min(1), z.number()]).optional() }).nullish(),
+  }),
+  // `updateDeployment`: everything optional but `model_info.id`.
+  UpdateSchema: z.looseObject({
+    model_name: z.string().min(1).nullish(),
+    litellm_params: z.looseObject({ model: z.string().min(1).nullish() }).nullish(),
+    model_info: z.looseObject({ id: z.union([z.string().min(1), z.number()]) }),
+  }),
+  DeleteSchema: z.looseObject({ id: z.union([z.string().min(1), z.number()]) }),
+}))
 
-/** @internal `/model/update` body (`updateDeployment`): everything optional but `model_info.id`. */
-export const UpdateSchema = z.looseObject({
-  model_name: z.string().min(1).nullish(),
-  litellm_params: z.looseObject({ model: z.string().min(1).nullish() }).nullish(),
-  model_info: z.looseObject({ id: z.union([z.string().min(1), z.number()]) }),
-})
-
-/** @internal `/model/delete` body. */
-export const DeleteSchema = z.looseObject({ id: z.union([z.string().min(1), z.number()]) })
+/** @internal A `/model/update` body. */
+export type DeploymentUpdate = Z.infer<ReturnType<typeof deploymentSchemas>['UpdateSchema']>
 
 const ENV_REFERENCE = /^\s*os\.environ\/(.+)$/
 
@@ -54,7 +57,7 @@ export class DeploymentRegistry {
   ) {
     const config: StoredDeployment[] = []
     for (const [index, raw] of modelList.entries()) {
-      const parsed = DeploymentSchema.safeParse(raw)
+      const parsed = deploymentSchemas().DeploymentSchema.safeParse(raw)
       if (!parsed.success) {
         const issue = parsed.error.issues[0]
         throw new CostMapError(
@@ -99,7 +102,7 @@ export class DeploymentRegistry {
    * Applies the non-null fields of an update (`/model/update`); the id never changes. Undefined for an unknown id.
    * @throws {CostMapError} `INVALID_ARGUMENT` for custom prices the schema rejects (nothing is changed)
    */
-  update(patch: z.infer<typeof UpdateSchema>): StoredDeployment | undefined {
+  update(patch: DeploymentUpdate): StoredDeployment | undefined {
     const id = String(patch.model_info.id)
     const current = this.byId.get(id)
     if (!current) return undefined
@@ -127,7 +130,7 @@ export class DeploymentRegistry {
       if (local && this.byId.delete(id)) this.costs.unregisterModel([id])
       return
     }
-    const parsed = DeploymentSchema.safeParse(value)
+    const parsed = deploymentSchemas().DeploymentSchema.safeParse(value)
     if (!parsed.success || (local && JSON.stringify(local) === JSON.stringify(value))) return
     try {
       this.store(parsed.data as Deployment, id, true)

@@ -4,7 +4,7 @@
  * @module
  */
 import type * as z from 'zod'
-import { DeleteSchema, type DeploymentRegistry, DeploymentSchema, UpdateSchema } from './deployments'
+import { type DeploymentRegistry, deploymentSchemas } from './deployments'
 import { type Deployment, listModels, mergedModelInfo, type StoredDeployment } from './deployments.info'
 import { dropEnvReferences, redactParams } from './deployments.redact'
 import { isCostMapError } from './errors'
@@ -65,7 +65,7 @@ export function models(costs: ModelCostMap, registry: DeploymentRegistry): { obj
  * ```
  */
 export function newModel(registry: DeploymentRegistry, body: unknown): Record<string, unknown> {
-  const d = validate(DeploymentSchema, body) as Deployment
+  const d = validate(deploymentSchemas().DeploymentSchema, body) as Deployment
   const id = d.model_info?.id
   if (id !== undefined && registry.get(String(id))) {
     throw new HttpError(400, { error: `Model with id=${id} already exists` })
@@ -81,7 +81,7 @@ export function newModel(registry: DeploymentRegistry, body: unknown): Record<st
  * ```
  */
 export function updateModel(registry: DeploymentRegistry, body: unknown): Record<string, unknown> {
-  const patch = validate(UpdateSchema, body)
+  const patch = validate(deploymentSchemas().UpdateSchema, body)
   const updated = guard(() => registry.update(patch))
   if (!updated) throw new HttpError(400, { error: `Model with id=${patch.model_info.id} not found` })
   return publicDeployment(updated)
@@ -95,7 +95,7 @@ export function updateModel(registry: DeploymentRegistry, body: unknown): Record
  * ```
  */
 export function deleteModel(registry: DeploymentRegistry, body: unknown): { message: string } {
-  const id = String(validate(DeleteSchema, body).id)
+  const id = String(validate(deploymentSchemas().DeleteSchema, body).id)
   if (!registry.remove(id)) throw new HttpError(400, { error: `Model with id=${id} not found` })
   return { message: `Model: ${id} deleted successfully` }
 }

@@ -49,7 +49,7 @@ export type { RateLimitOptions } from './rate-limit'
 export { findModelInfo, getModelInfo } from './resolve'
 export type { MapLike } from './resolve.index'
 export type { ScheduleStatus } from './scheduler'
-export { type FallbackRule, FallbackRuleSchema, META_KEYS, type ModelEntry, ModelEntrySchema } from './schema'
+export { type FallbackRule, META_KEYS, type ModelEntry } from './schema'
 export { toNodeListener } from './serve'
 export { ModelCostMap } from './store'
 export type {

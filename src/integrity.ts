@@ -4,14 +4,14 @@
  */
 import { CostMapError } from './errors'
 import { scanDuplicates } from './integrity.duplicates'
-import { attach, buildMapMeta, type CostMapData, EMPTY_META } from './map'
+import { attach, buildMapMeta, type CostMapData, caseCollisions, EMPTY_META } from './map'
 import {
   findForbiddenKey,
   formatIssues,
   isCleanEntry,
   META_KEYS,
   type ModelEntry,
-  ModelEntrySchema,
+  mapSchemas,
   PRICE_KEY,
 } from './schema'
 
@@ -70,9 +70,9 @@ export interface IntegrityOptions {
   sha256?: string
   /**
    * @internal The map was validated, unchanged, when it was written (the bundled backup): entries are taken
-   * as they are, and these are the prices that validation flagged.
+   * as they are, and these are the findings that validation reported.
    */
-  trustedPrices?: IntegrityReport['suspicious_prices']
+  trusted?: Pick<IntegrityReport, 'suspicious_prices' | 'case_collisions'>
 }
 
 const MAX_KEY_LENGTH = 512
@@ -111,7 +111,7 @@ export function buildCostMap(candidate: unknown, options: IntegrityOptions = {})
   const source = candidate as Record<string, unknown>
   if (options.text !== undefined) scanDuplicates(options.text, source, report)
   const ceiling = options.priceCeiling ?? 0.01
-  const trusted = options.trustedPrices !== undefined
+  const trusted = options.trusted
   const flagged: string[] = []
   // The accepted keys and entries in map order: later passes walk these, not the map (a dictionary-mode object).
   const keys: string[] = []
@@ -148,7 +148,7 @@ export function buildCostMap(candidate: unknown, options: IntegrityOptions = {})
       report.dropped.push({ key, reason: `forbidden key ${forbidden}` })
       continue
     }
-    const parsed = ModelEntrySchema.safeParse(value)
+    const parsed = mapSchemas().ModelEntrySchema.safeParse(value)
     if (parsed.success) {
       map[key] = parsed.data
       keys.push(key)
@@ -156,7 +156,10 @@ export function buildCostMap(candidate: unknown, options: IntegrityOptions = {})
       checkPrices(key, parsed.data, ceiling, report)
     } else report.dropped.push({ key, reason: formatIssues(parsed.error.issues) })
   }
-  if (trusted) report.suspicious_prices.push(...(options.trustedPrices ?? []))
+  if (trusted) {
+    report.suspicious_prices.push(...trusted.suspicious_prices)
+    report.case_collisions = trusted.case_collisions
+  } else report.case_collisions = caseCollisions(keys)
   const count = total - report.dropped.length
   report.model_count = count
   if (total === 0) return fail('map is empty (no model entries)')

@@ -4,7 +4,7 @@
  * @module
  */
 import type { IntegrityReport } from './integrity'
-import { type FallbackRule, FallbackRuleSchema, formatIssues, type ModelEntry } from './schema'
+import { type FallbackRule, formatIssues, isCleanRule, type ModelEntry, mapSchemas } from './schema'
 
 /**
  * A validated cost map: model key -> entry, meta keys removed, null prototype (so `toString` or
@@ -26,13 +26,6 @@ export interface MapMeta {
   /** sha256 of the bytes the map was parsed from, when known. */
   sha256: string | null
   /**
-   * Lower-cased key (and alias) -> key, built once while validating so lookups need no second pass.
-   * LiteLLM's index is `{k.lower(): k}`: the last key of a case collision wins.
-   */
-  lower: ReadonlyMap<string, string> | null
-  /** Lower-cased `litellm_provider` values of the entries. */
-  providers: ReadonlySet<string> | null
-  /**
    * Lookup structures derived on first use (resolve.index.ts), one holder per map object. Kept on the map,
    * not in a WeakMap keyed by it: a WeakMap value that refers to its key survives young-generation GCs.
    */
@@ -50,8 +43,6 @@ export const EMPTY_META: MapMeta = Object.freeze({
   rules: [],
   aliases: new Map(),
   sha256: null,
-  lower: null,
-  providers: null,
   derived: Object.freeze({}),
 })
 
@@ -80,14 +71,16 @@ export function buildMapMeta(
   map: Record<string, ModelEntry>,
   keys: readonly string[],
   entries: readonly ModelEntry[],
-  report: Pick<IntegrityReport, 'dropped' | 'case_collisions'>,
+  report: Pick<IntegrityReport, 'dropped'>,
   sha256: string | null,
 ): Omit<MapMeta, 'derived'> {
   const rules: CompiledRule[] = []
   const rawRules = (block as { rules?: unknown } | undefined)?.rules
   if (Array.isArray(rawRules)) {
     rawRules.forEach((raw, i) => {
-      const parsed = FallbackRuleSchema.safeParse(raw)
+      const parsed = isCleanRule(raw)
+        ? { success: true as const, data: { ...raw, model_info: raw.model_info ?? {} } }
+        : mapSchemas().FallbackRuleSchema.safeParse(raw)
       if (!parsed.success) {
         report.dropped.push({ key: `fallback_generalizations.rules[${i}]`, reason: formatIssues(parsed.error.issues) })
         return
@@ -120,45 +113,24 @@ export function buildMapMeta(
       else aliases.set(alias, key)
     }
   }
-  const { lower, providers } = lowerIndex(keys, entries, aliases, report)
-  return Object.freeze({ rules: Object.freeze(rules), aliases, sha256, lower, providers })
+  return Object.freeze({ rules: Object.freeze(rules), aliases, sha256 })
 }
 
-/** One pass over the keys: the lower-case index, the providers, and the case collisions for the report. */
-function lowerIndex(
-  keys: readonly string[],
-  entries: readonly ModelEntry[],
-  aliases: ReadonlyMap<string, string>,
-  report: Pick<IntegrityReport, 'case_collisions'> | null,
-): { lower: Map<string, string>; providers: Set<string> } {
-  const lower = new Map<string, string>()
-  const providers = new Set<string>()
+/** @internal Groups of keys that differ only by case, for the validation report. */
+export function caseCollisions(keys: readonly string[]): string[][] {
+  const seen = new Map<string, string>()
   let collisions: Map<string, string[]> | undefined
-  let provider: string | undefined
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string
+  for (const key of keys) {
     const low = key.toLowerCase()
-    const previous = lower.get(low)
-    if (previous !== undefined && report) {
+    const previous = seen.get(low)
+    if (previous === undefined) seen.set(low, key)
+    else {
       collisions ??= new Map()
-      const group = collisions.get(low) ?? [previous]
-      group.push(key)
-      collisions.set(low, group)
-    }
-    lower.set(low, key)
-    // Neighbouring entries mostly share a provider: skip the repeat.
-    const p = (entries[i] as ModelEntry).litellm_provider
-    if (p !== provider) {
-      providers.add(p.toLowerCase())
-      provider = p
+      collisions.set(low, [...(collisions.get(low) ?? [previous]), key])
     }
   }
-  for (const [alias, key] of aliases) if (!lower.has(alias.toLowerCase())) lower.set(alias.toLowerCase(), key)
-  if (report && collisions) report.case_collisions = [...collisions.values()]
-  return { lower, providers }
+  return collisions ? [...collisions.values()] : []
 }
-
-/** The ceiling check for entries that went through zod (the fast path checks its own). */
 
 /**
  * @internal A new map: `base`'s entries with `entries` laid over them, keeping `base`'s rules, aliases
@@ -168,13 +140,5 @@ export function extendMap(base: CostMapData, entries: Readonly<Record<string, Mo
   const map = Object.create(null) as Record<string, ModelEntry>
   for (const key in base) map[key] = base[key] as ModelEntry
   for (const key of Object.keys(entries)) map[key] = Object.freeze(entries[key]) as ModelEntry
-  const meta = mapMeta(base)
-  const keys = Object.keys(map)
-  const index = lowerIndex(
-    keys,
-    keys.map((key) => map[key] as ModelEntry),
-    meta.aliases,
-    null,
-  )
-  return attach(map, { ...meta, ...index })
+  return attach(map, mapMeta(base))
 }

@@ -5,7 +5,7 @@
 import { CostMapError } from './errors'
 import type { CostMapData } from './map'
 import { findModelInfo } from './resolve'
-import { type ModelEntry, ModelEntrySchema } from './schema'
+import { isCleanEntry, type ModelEntry, mapSchemas } from './schema'
 
 /**
  * @internal Each registration laid over the entry its key resolves to in `base` (LiteLLM's
@@ -21,7 +21,13 @@ export function mergeRegistrations(
   for (const [key, partial] of registrations) {
     const resolved = findModelInfo(base, key)?.key
     const existing = resolved === undefined ? undefined : base[resolved]
-    const parsed = ModelEntrySchema.safeParse({ ...existing, ...partial })
+    const merged = { ...existing, ...partial }
+    // The common registration needs no coercion: zod is loaded only to coerce or to explain.
+    if (isCleanEntry(merged)) {
+      out[key] = merged as ModelEntry
+      continue
+    }
+    const parsed = mapSchemas().ModelEntrySchema.safeParse(merged)
     if (parsed.success) out[key] = parsed.data
     else if (onInvalid) onInvalid(key)
     else {

@@ -5,7 +5,7 @@
 import { CostMapError } from './errors'
 import type { CompiledRule } from './map'
 import { buildModelInfo, type ModelInfo } from './model-info'
-import { contextOf, type MapIndex, type MapLike, type Resolved } from './resolve.index'
+import { contextOf, type MapIndex, type MapLike, namesOf, type Resolved } from './resolve.index'
 import { bedrockBaseModel, candidateNames, providerMatches } from './resolve.names'
 
 /**
@@ -97,7 +97,7 @@ function resolveUncached(index: MapIndex, rawModel: string, rawProvider?: string
   if (inferred === undefined) {
     const slash = model.indexOf('/')
     const prefix = slash > 0 ? model.slice(0, slash).toLowerCase() : ''
-    if (index.providers.has(prefix)) inferred = prefix
+    if (slash > 0 && namesOf(index).providers.has(prefix)) inferred = prefix
   }
   if (region && inferred !== undefined) {
     const base = model.toLowerCase().startsWith(`${inferred}/`) ? model.slice(inferred.length + 1) : model
@@ -164,7 +164,7 @@ function findCandidate(
 
 function lookup(index: MapIndex, name: string): string | undefined {
   if (index.entries[name] !== undefined) return name
-  return index.aliases.get(name) ?? index.lower.get(name.toLowerCase())
+  return index.aliases.get(name) ?? namesOf(index).lower.get(name.toLowerCase())
 }
 
 function result(index: MapIndex, model: string, key: string, provider: string | undefined, label?: string): Resolved {

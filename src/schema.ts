@@ -2,7 +2,26 @@
  * zod schemas for LiteLLM's model cost map: the single source of the data types.
  * @module
  */
-import * as z from 'zod'
+import type * as Z from 'zod'
+import { zod } from './lazy'
+
+/**
+ * @internal A set of schemas built on first use, so that zod is loaded only when something is validated;
+ * loading it with `require` keeps every validating function synchronous.
+ *
+ * @example
+ * ```ts
+ * const schemas = lazySchemas((z) => ({ Id: z.string().min(1) }))
+ * schemas().Id.parse('a')
+ * ```
+ */
+export function lazySchemas<T>(define: (z: typeof Z) => T): () => T {
+  let built: T | undefined
+  return () => {
+    built ??= define(zod())
+    return built
+  }
+}
 
 const NUMERIC = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/
 
@@ -13,26 +32,13 @@ function toNumber(value: unknown): unknown {
   return value
 }
 
-/**
- * A price in USD: a finite number >= 0, or a numeric string that becomes one.
- *
- * @example
- * ```ts
- * PriceSchema.parse('0.000003') // 0.000003
- * ```
- */
-export const PriceSchema = z.preprocess(toNumber, z.number().finite().nonnegative().optional())
-
-/** A token or size limit: a whole number >= 0 (LiteLLM writes some as `256000.0`). */
-const LimitSchema = z.preprocess(toNumber, z.number().int().nonnegative().optional())
-
 /** A price field is any key that names a cost and holds a scalar: new upstream keys are priced without code changes. */
 export const PRICE_KEY: RegExp = /(?:^|_)cost(?:_|$)/
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
 /** Checks the price fields the static shape does not name (`*_above_272k_tokens_priority`, new units…). */
-function checkDynamicPrices(entry: Record<string, unknown>, ctx: z.core.ParsePayload<Record<string, unknown>>): void {
+function checkDynamicPrices(entry: Record<string, unknown>, ctx: Z.core.ParsePayload<Record<string, unknown>>): void {
   for (const key in entry) {
     if (FORBIDDEN_KEYS.has(key)) {
       ctx.issues.push({ code: 'custom', message: `forbidden key ${key}`, input: key, path: [key] })
@@ -52,62 +58,83 @@ function checkDynamicPrices(entry: Record<string, unknown>, ctx: z.core.ParsePay
   }
 }
 
-function priceIssue(key: string, input: unknown): z.core.$ZodRawIssue {
+function priceIssue(key: string, input: unknown): Z.core.$ZodRawIssue {
   return { code: 'custom', message: `${key} must be a finite price >= 0`, input, path: [key] }
 }
 
-const TierSchema = z
-  .looseObject({
-    range: z.tuple([z.number(), z.number()]).optional(),
-    max_results_range: z.tuple([z.number(), z.number()]).optional(),
+function defineMapSchemas(z: typeof Z) {
+  /** A price in USD: a finite number >= 0, or a numeric string that becomes one. */
+  const PriceSchema = z.preprocess(toNumber, z.number().finite().nonnegative().optional())
+  /** A token or size limit: a whole number >= 0 (LiteLLM writes some as `256000.0`). */
+  const LimitSchema = z.preprocess(toNumber, z.number().int().nonnegative().optional())
+  const TierSchema = z
+    .looseObject({
+      range: z.tuple([z.number(), z.number()]).optional(),
+      max_results_range: z.tuple([z.number(), z.number()]).optional(),
+    })
+    .check((ctx) => checkDynamicPrices(ctx.value, ctx))
+  // Known fields are typed; every other field is kept as it came (forward compatible), and any field whose
+  // name says `cost` must be a valid price.
+  const ModelEntrySchema = z
+    .looseObject({
+      litellm_provider: z.string().min(1),
+      mode: z.string().optional(),
+      max_tokens: LimitSchema,
+      max_input_tokens: LimitSchema,
+      max_output_tokens: LimitSchema,
+      input_cost_per_token: PriceSchema,
+      output_cost_per_token: PriceSchema,
+      cache_read_input_token_cost: PriceSchema,
+      cache_creation_input_token_cost: PriceSchema,
+      cache_creation_input_token_cost_above_1hr: PriceSchema,
+      input_cost_per_token_batches: PriceSchema,
+      output_cost_per_token_batches: PriceSchema,
+      output_cost_per_reasoning_token: PriceSchema,
+      input_cost_per_audio_token: PriceSchema,
+      output_cost_per_audio_token: PriceSchema,
+      input_cost_per_image_token: PriceSchema,
+      output_cost_per_image_token: PriceSchema,
+      input_cost_per_image: PriceSchema,
+      output_cost_per_image: PriceSchema,
+      input_cost_per_pixel: PriceSchema,
+      output_cost_per_pixel: PriceSchema,
+      input_cost_per_character: PriceSchema,
+      output_cost_per_character: PriceSchema,
+      input_cost_per_second: PriceSchema,
+      output_cost_per_second: PriceSchema,
+      input_cost_per_query: PriceSchema,
+      tiered_pricing: z.array(TierSchema).optional(),
+      search_context_cost_per_query: z.record(z.string(), PriceSchema).optional(),
+      // Multipliers (geo, fast) are numbers, but the field also carries other provider data (e.g. a Bedrock schema name).
+      provider_specific_entry: z.record(z.string(), z.unknown()).optional(),
+      aliases: z.array(z.string().min(1)).optional(),
+    })
+    .check((ctx) => checkDynamicPrices(ctx.value, ctx))
+  // One `fallback_generalizations` rule (newer upstream maps): a case-insensitive regex over the model id
+  // and the fields it contributes.
+  const FallbackRuleSchema = z.looseObject({
+    name: z.string().min(1),
+    pattern: z.string().min(1),
+    description: z.string().optional(),
+    model_info: z.record(z.string(), z.unknown()).default({}),
+    fill_missing_for_providers: z.array(z.string()).optional(),
+    extends: z.string().optional(),
   })
-  .check((ctx) => checkDynamicPrices(ctx.value, ctx))
+  return { PriceSchema, ModelEntrySchema, FallbackRuleSchema }
+}
 
 /**
- * One model entry of the map. Known fields are typed; every other field is kept as it came
- * (forward compatible), and any field whose name says `cost` must be a valid price.
+ * The zod schemas of the map, built on first use: `PriceSchema`, `ModelEntrySchema` (one model entry) and
+ * `FallbackRuleSchema` (one `fallback_generalizations` rule). `costmap/schema` exports them as constants.
  *
  * @example
  * ```ts
- * const entry = ModelEntrySchema.parse({ litellm_provider: 'openai', input_cost_per_token: '2.5e-6' })
- * entry.input_cost_per_token // 0.0000025
+ * mapSchemas().ModelEntrySchema.parse({ litellm_provider: 'openai', input_cost_per_token: '2.5e-6' })
  * ```
  */
-export const ModelEntrySchema = z
-  .looseObject({
-    litellm_provider: z.string().min(1),
-    mode: z.string().optional(),
-    max_tokens: LimitSchema,
-    max_input_tokens: LimitSchema,
-    max_output_tokens: LimitSchema,
-    input_cost_per_token: PriceSchema,
-    output_cost_per_token: PriceSchema,
-    cache_read_input_token_cost: PriceSchema,
-    cache_creation_input_token_cost: PriceSchema,
-    cache_creation_input_token_cost_above_1hr: PriceSchema,
-    input_cost_per_token_batches: PriceSchema,
-    output_cost_per_token_batches: PriceSchema,
-    output_cost_per_reasoning_token: PriceSchema,
-    input_cost_per_audio_token: PriceSchema,
-    output_cost_per_audio_token: PriceSchema,
-    input_cost_per_image_token: PriceSchema,
-    output_cost_per_image_token: PriceSchema,
-    input_cost_per_image: PriceSchema,
-    output_cost_per_image: PriceSchema,
-    input_cost_per_pixel: PriceSchema,
-    output_cost_per_pixel: PriceSchema,
-    input_cost_per_character: PriceSchema,
-    output_cost_per_character: PriceSchema,
-    input_cost_per_second: PriceSchema,
-    output_cost_per_second: PriceSchema,
-    input_cost_per_query: PriceSchema,
-    tiered_pricing: z.array(TierSchema).optional(),
-    search_context_cost_per_query: z.record(z.string(), PriceSchema).optional(),
-    // Multipliers (geo, fast) are numbers, but the field also carries other provider data (e.g. a Bedrock schema name).
-    provider_specific_entry: z.record(z.string(), z.unknown()).optional(),
-    aliases: z.array(z.string().min(1)).optional(),
-  })
-  .check((ctx) => checkDynamicPrices(ctx.value, ctx))
+export const mapSchemas: () => ReturnType<typeof defineMapSchemas> = lazySchemas(defineMapSchemas)
+
+type MapSchemas = ReturnType<typeof defineMapSchemas>
 
 /**
  * A validated model entry.
@@ -117,28 +144,10 @@ export const ModelEntrySchema = z
  * const e: ModelEntry = map['gpt-4o']
  * ```
  */
-export type ModelEntry = z.infer<typeof ModelEntrySchema>
-
-/**
- * One `fallback_generalizations` rule (newer upstream maps): a case-insensitive regex over the model
- * id and the fields it contributes.
- *
- * @example
- * ```ts
- * FallbackRuleSchema.parse({ name: 'claude', pattern: '^claude-', model_info: { litellm_provider: 'anthropic' } })
- * ```
- */
-export const FallbackRuleSchema = z.looseObject({
-  name: z.string().min(1),
-  pattern: z.string().min(1),
-  description: z.string().optional(),
-  model_info: z.record(z.string(), z.unknown()).default({}),
-  fill_missing_for_providers: z.array(z.string()).optional(),
-  extends: z.string().optional(),
-})
+export type ModelEntry = Z.infer<MapSchemas['ModelEntrySchema']>
 
 /** A validated fallback rule. @example `const r: FallbackRule = rules[0]` */
-export type FallbackRule = z.infer<typeof FallbackRuleSchema>
+export type FallbackRule = Z.infer<MapSchemas['FallbackRuleSchema']>
 
 /**
  * Top-level keys that are not models: excluded from counts and lookups.
@@ -260,4 +269,25 @@ function isCleanTier(tier: unknown): boolean {
     if ((kind === Kind.Price || kind === Kind.PerTokenPrice) && !isPrice(tier[key])) return false
   }
   return true
+}
+
+const isOptional = (v: unknown, check: (v: unknown) => boolean) => v === undefined || check(v)
+const isName = (v: unknown) => typeof v === 'string' && v !== ''
+
+/**
+ * @internal True when `value` is a fallback rule that `FallbackRuleSchema` accepts unchanged (but for the
+ * `model_info: {}` default), so that a map with rules does not load zod. A property test keeps the two in
+ * agreement.
+ */
+export function isCleanRule(value: unknown): value is FallbackRule {
+  return (
+    isRecord(value) &&
+    isName(value.name) &&
+    isName(value.pattern) &&
+    isOptional(value.description, (v) => typeof v === 'string') &&
+    isOptional(value.model_info, isRecord) &&
+    isOptional(value.extends, (v) => typeof v === 'string') &&
+    isOptional(value.fill_missing_for_providers, (v) => Array.isArray(v) && v.every((p) => typeof p === 'string')) &&
+    findForbiddenKey(value) === null
+  )
 }

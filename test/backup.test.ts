@@ -52,7 +52,8 @@ describe('the bundled backup', () => {
   it('starts without validating again what the backup script validated, and builds the same map', () => {
     const full = validated()
     expect(full.report.suspicious_prices.length).toBeGreaterThan(0)
-    const file = { ...backupManifest(), verbatim: true, suspicious_prices: full.report.suspicious_prices }
+    const { suspicious_prices, case_collisions } = full.report
+    const file = { ...backupManifest(), verbatim: true, suspicious_prices, case_collisions }
     const trusted = buildVerbatim(parseCostMapText(backupText()) as Record<string, unknown>, file)
     expect(trusted).not.toBeNull()
     expectSameBuild(trusted as BuiltMap, full)

@@ -1,7 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { buildCostMap, parseCostMapText, validateModelCostMap } from '../src/integrity'
-import { isCleanEntry, ModelEntrySchema } from '../src/schema'
+import { isCleanEntry } from '../src/schema'
+import { ModelEntrySchema } from '../src/schema-entry'
 import { historyFiles, MAIN_MAP, readJson, readText } from './support/data'
 import { syntheticMap } from './support/server'
 
