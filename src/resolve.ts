@@ -7,6 +7,7 @@ import type { CompiledRule } from './map'
 import { buildModelInfo, type ModelInfo } from './model-info'
 import { contextOf, type MapIndex, type MapLike, namesOf, type Resolved } from './resolve.index'
 import { bedrockBaseModel, candidateNames, providerMatches } from './resolve.names'
+import { bucketPriced, TOGETHER_SIZE_RULE, togetherFallback } from './resolve.together'
 
 /**
  * The model info LiteLLM's `get_model_info` returns for `model` (and optional `provider`), with every
@@ -108,6 +109,12 @@ function resolveUncached(index: MapIndex, rawModel: string, rawProvider?: string
   }
   const direct = findCandidate(index, model, requested, inferred)
   if (direct !== null) return direct
+  // A together_ai model the map does not know is priced by its size (LiteLLM's buckets), before the
+  // generalization rules, which carry no prices.
+  if ((requested ?? inferred) === 'together_ai') {
+    const bucket = togetherFallback(index, model)
+    if (bucket !== null) return bucket
+  }
   if (index.routing.length === 0 && index.capability.length === 0) return null
   // Fallback rules: only after exact and case-insensitive lookups missed (upstream fallback_generalizations).
   const routingRule = (requested ?? inferred) === undefined ? firstMatch(index.routing, model) : undefined
@@ -171,6 +178,13 @@ function result(index: MapIndex, model: string, key: string, provider: string | 
   let entry = index.entries[key] as Readonly<Record<string, unknown>>
   const entryProvider = typeof entry.litellm_provider === 'string' ? entry.litellm_provider : undefined
   if (index.fill.length > 0 && entryProvider !== undefined) entry = fillMissing(index.fill, model, entryProvider, entry)
+  if (entryProvider === 'together_ai') {
+    const priced = bucketPriced(index, model, entry)
+    if (priced !== undefined) {
+      entry = priced
+      label = TOGETHER_SIZE_RULE
+    }
+  }
   return {
     info: buildModelInfo(entry, key, provider, label),
     entry,
