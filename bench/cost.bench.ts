@@ -6,14 +6,16 @@
  * - the resolution mix: 20 provider-prefixed, regional and alias names x 5 usages (plain, cached,
  *   reasoning, Anthropic cache writes, a 250k prompt with 100k cached), which exercises name resolution.
  * The floor is a plain `Map` of the LiteLLM entries + the user-land formula in bench/subjects/mix.ts
- * (exact keys only). Run: `npx vitest bench --run bench/cost.bench.ts`.
+ * (exact keys only). Next to it, issue 3's literal floor: the same `Map`, input/output prices only
+ * (`naiveCost`), which misprices cached and long-context calls, so it is shown, not used as the floor.
+ * Run: `npx vitest bench --run bench/cost.bench.ts`.
  */
 import { bench, describe } from 'vitest'
 import { completionCost } from '../src/cost'
 import { buildCostMap } from '../src/integrity'
 import { getModelInfo } from '../src/resolve'
 import { MAIN_MAP, readJson } from '../test/support/data'
-import { type AnthropicUsage, floorCost, floorMap, MIX, nativeUsage, type OpenAIUsage } from './subjects/mix'
+import { type AnthropicUsage, floorCost, floorMap, MIX, naiveCost, nativeUsage, type OpenAIUsage } from './subjects/mix'
 
 const map = buildCostMap(readJson(MAIN_MAP)).map
 const floor = floorMap(readJson(MAIN_MAP))
@@ -78,6 +80,13 @@ const runFloor = (calls: Priced[]) => (): void => {
     sink += floorCost(floor, c.model, c.usage)
   }
 }
+// Its own loop: a shared loop taking the formula as a parameter would make that call site polymorphic.
+const runNaive = (calls: Priced[]) => (): void => {
+  for (let i = 0; i < calls.length; i++) {
+    const c = calls[i] as Priced
+    sink += naiveCost(floor, c.model, c.usage)
+  }
+}
 const runGetModelInfo = (calls: Priced[]) => (): void => {
   for (let i = 0; i < calls.length; i++) sink += getModelInfo(map, (calls[i] as Priced).model).key.length
 }
@@ -87,6 +96,7 @@ for (const [name, calls] of Object.entries(MIXES)) {
     bench('completionCost', runCompletionCost(calls))
     bench('getModelInfo', runGetModelInfo(calls))
     bench('floor: Map + user-land formula', runFloor(calls))
+    bench("floor, input/output only (issue 3's literal floor)", runNaive(calls))
   })
 }
 
@@ -108,9 +118,10 @@ function ratios(): void {
     const cc = rate(runCompletionCost(calls), calls.length)
     const info = rate(runGetModelInfo(calls), calls.length)
     const base = rate(runFloor(calls), calls.length)
+    const naive = rate(runNaive(calls), calls.length)
     report +=
-      `${name}: completionCost ${fmt(cc)} | getModelInfo ${fmt(info)} | floor ${fmt(base)}\n` +
-      `${name}: completionCost / floor = ${(cc / base).toFixed(3)} | getModelInfo / floor = ${(info / base).toFixed(3)}\n`
+      `${name}: completionCost ${fmt(cc)} | getModelInfo ${fmt(info)} | floor ${fmt(base)} | input/output-only floor ${fmt(naive)}\n` +
+      `${name}: completionCost / floor = ${(cc / base).toFixed(3)} | getModelInfo / floor = ${(info / base).toFixed(3)} | completionCost / input/output-only floor = ${(cc / naive).toFixed(3)}\n`
   }
   // stderr: the test setup silences console.* and vitest does not forward a bench's stdout.
   process.stderr.write(`${report}(checksum ${sink > 0})\n\n`)

@@ -1,7 +1,8 @@
 /**
  * Where a library's price for a mix call differs from costmap's by more than 0.5 %, and why. The LiteLLM
  * map is the reference for the provider's published price; costmap applies it (the floor, an independent
- * user-land formula over the same entries, must agree with costmap on every call; run.ts reports it).
+ * user-land formula over the same entries, must agree with costmap on every call; run.ts reports it, and
+ * how many calls issue 3's literal input/output-only floor gets wrong).
  * A reason is found by recomputing the call with the map's rates under each known mistake and keeping
  * the one that reproduces the library's number.
  */
@@ -39,6 +40,7 @@ function explain(call: Call, entry: FloorEntry, costmap: number, other: number):
   const noTiers: FloorEntry = { ...entry }
   for (const key of Object.keys(noTiers) as (keyof FloorEntry)[]) if (key.includes('_above_')) delete noTiers[key]
   const tier = t.input > 200_000 && entry.input_cost_per_token_above_200k_tokens !== undefined ? '200k' : '128k'
+  const readRate = entry.cache_read_input_token_cost ?? input
   const writeRate = entry.cache_creation_input_token_cost ?? input
   const candidates: [why: string, value: number, detail: string][] = [
     [
@@ -52,6 +54,11 @@ function explain(call: Call, entry: FloorEntry, costmap: number, other: number):
       'does not bill cache writes',
       costmap - t.cacheWrite * writeRate,
       `map: ${t.cacheWrite} cache-write tokens at ${perMillion(writeRate)} per 1M`,
+    ],
+    [
+      'bills cached prompt tokens at the input rate',
+      costmap + t.cacheRead * (input - readRate) + t.cacheWrite * (input - writeRate),
+      `map: ${t.cacheRead} cache reads at ${perMillion(readRate)}${t.cacheWrite ? ` and ${t.cacheWrite} cache writes at ${perMillion(writeRate)}` : ''} per 1M, not ${perMillion(input)}`,
     ],
     [
       'bills reasoning on top of the completion',

@@ -49,6 +49,34 @@ export class Emitter<Events> {
   }
 }
 
+const MANY_STORES = 10
+let liveStores = 0
+let warnedMany = false
+
+/**
+ * @internal Counts a live store and returns its release (for `dispose`). More than ten in one process
+ * usually means a store per request, each with its own map, schedule and fetches: warned once per process,
+ * through the store's logger and `process.emitWarning` (Unleash warns at the same count).
+ * @example
+ * ```ts
+ * const release = trackStore((m) => logger.warn(m))
+ * ```
+ */
+export function trackStore(warn: (message: string) => void): () => void {
+  liveStores++
+  if (liveStores > MANY_STORES && !warnedMany) {
+    warnedMany = true
+    const message = `${liveStores} ModelCostMap instances are live in this process: create one and share it, and dispose() the ones you are done with (each keeps its own map, schedule and fetches)`
+    warn(message)
+    process.emitWarning(message, { code: 'COSTMAP_MANY_INSTANCES' })
+  }
+  let released = false
+  return () => {
+    if (!released) liveStores--
+    released = true
+  }
+}
+
 /** @internal The upstream map behind the active snapshot (before registered models are applied). */
 export interface Base {
   built: BuiltMap

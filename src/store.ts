@@ -15,7 +15,7 @@ import { buildChecked, fallbackReason, fetchCandidate, resolveLoadOptions, sha25
 import type { CostMapData } from './map'
 import { syncLogLine } from './reload'
 import { checkHours, Scheduler, type ScheduleStatus } from './scheduler'
-import { SnapshotStore } from './store.base'
+import { SnapshotStore, trackStore } from './store.base'
 import type { ModelCostMapOptions, ReloadResult, SourceInfo } from './store.types'
 
 /**
@@ -44,6 +44,7 @@ export class ModelCostMap extends SnapshotStore {
   private disposed = false
   /** The guard's diff, kept for apply (which needs the same one) so a reload diffs the maps once. */
   private lastDiff: { before: CostMapData; after: CostMapData; diff: CostMapDiff } | null = null
+  private readonly release = trackStore((message) => this.warn(message))
 
   constructor(options: ModelCostMapOptions = {}) {
     super(options)
@@ -133,6 +134,7 @@ export class ModelCostMap extends SnapshotStore {
 
   /** Clears the schedule, cancels an in-flight fetch and drops every listener. */
   dispose(): void {
+    this.release()
     this.disposed = true
     this.scheduler.cancel()
     this.abort?.abort()

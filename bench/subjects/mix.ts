@@ -4,7 +4,7 @@
  * The mix is the one in /work/shared/reference/peers.md section 4b: 20 popular models x 5 usages. Each
  * usage is given to each library in the shape its docs prescribe (see the subject modules); `nativeUsage`
  * is the provider's own shape (Anthropic Messages for Claude, OpenAI chat otherwise, with LiteLLM's
- * `cache_creation_input_tokens` for cache writes), which costmap, tokenlens and the floor all read.
+ * `cache_creation_input_tokens` for cache writes), which costmap, tokenlens and both floors read.
  */
 import { fileURLToPath } from 'node:url'
 
@@ -159,4 +159,23 @@ export function floorCost(map: Map<string, FloorEntry>, model: string, usage: An
   }
   const reasoningRate = e.output_cost_per_reasoning_token ?? out
   return fresh * input + read * readRate + write * writeRate + (output - reasoning) * out + reasoning * reasoningRate
+}
+
+/**
+ * Issue 3's literal floor, "a plain `Map` lookup of input/output price": the whole prompt at
+ * `input_cost_per_token` and the whole completion at `output_cost_per_token`, nothing else. Anthropic's
+ * `input_tokens` excludes the cached part, so its prompt is `input_tokens` + cache reads + cache writes:
+ * the same tokens OpenAI's `prompt_tokens` counts, so both shapes of a call get the same price.
+ * It misprices cached calls and calls past a long-context tier: it is reported next to the floor, not
+ * used as one.
+ */
+export function naiveCost(map: Map<string, FloorEntry>, model: string, usage: AnthropicUsage | OpenAIUsage): number {
+  const e = map.get(model)
+  if (e === undefined) throw new Error(`floor: no entry for ${model}`)
+  const prompt =
+    'input_tokens' in usage
+      ? usage.input_tokens + (usage.cache_read_input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0)
+      : usage.prompt_tokens
+  const completion = 'input_tokens' in usage ? usage.output_tokens : usage.completion_tokens
+  return prompt * (e.input_cost_per_token ?? 0) + completion * (e.output_cost_per_token ?? 0)
 }
