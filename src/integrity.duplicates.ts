@@ -150,16 +150,17 @@ function walkEntries(
   }
 }
 
-/** Index of the quote closing the string that opens at `start`, or -1. */
-function stringEnd(text: string, start: number): number {
+/** @internal Index of the quote closing the string that opens at `start`, or -1. */
+export function stringEnd(text: string, start: number): number {
   let end = text.indexOf('"', start + 1)
-  while (end !== -1) {
-    let backslashes = 0
-    for (let j = end - 1; text.charCodeAt(j) === 92; j--) backslashes++
+  // Escaped only after an odd run of backslashes: the run is counted only when there is one.
+  while (end !== -1 && text.charCodeAt(end - 1) === 92) {
+    let backslashes = 1
+    while (text.charCodeAt(end - 1 - backslashes) === 92) backslashes++
     if (backslashes % 2 === 0) return end
     end = text.indexOf('"', end + 1)
   }
-  return -1
+  return end
 }
 
 function nextIsColon(text: string, from: number): boolean {
@@ -171,8 +172,8 @@ function nextIsColon(text: string, from: number): boolean {
   return false
 }
 
-/** The keys written twice directly inside one JSON object's text (slow path, rare). */
-function duplicatesIn(objectText: string): string[] {
+/** @internal The keys written twice directly inside one JSON object's text (slow path, rare). */
+export function duplicatesIn(objectText: string): string[] {
   const seen = new Set<string>()
   const dups: string[] = []
   let depth = 0

@@ -3,17 +3,10 @@
  * @module
  */
 import { CostMapError } from './errors'
+import { build, failed } from './integrity.build'
 import { scanDuplicates } from './integrity.duplicates'
-import { attach, buildMapMeta, type CostMapData, caseCollisions, EMPTY_META } from './map'
-import {
-  findForbiddenKey,
-  formatIssues,
-  isCleanEntry,
-  META_KEYS,
-  type ModelEntry,
-  mapSchemas,
-  PRICE_KEY,
-} from './schema'
+import { type EntryScan, type EntryTexts, readEntries, scanEntries } from './integrity.entries'
+import type { CostMapData } from './map'
 
 /** One entry left out of the map, and why. */
 export interface DroppedEntry {
@@ -73,15 +66,21 @@ export interface IntegrityOptions {
    * as they are, and these are the findings that validation reported.
    */
   trusted?: Pick<IntegrityReport, 'suspicious_prices' | 'case_collisions'>
+  /**
+   * @internal The map this one replaces (a reload): entries written exactly as in its text are taken from it
+   * as they are, since validating the same text again would make the same objects and findings. The texts
+   * of this map's entries are kept for the next reload.
+   */
+  previous?: BuiltMap
 }
-
-const MAX_KEY_LENGTH = 512
-const MAX_MODELS = 200_000
 
 /** @internal A validated map plus its report (the map is empty when `report.ok` is false). */
 export interface BuiltMap {
   map: CostMapData
   report: IntegrityReport
+  /** Each entry's text and the price ceiling, when built from a text: what the next build compares with. */
+  texts?: EntryTexts
+  ceiling?: number
 }
 
 /**
@@ -89,7 +88,43 @@ export interface BuiltMap {
  * map. Never throws for bad data: the report says what is wrong.
  */
 export function buildCostMap(candidate: unknown, options: IntegrityOptions = {}): BuiltMap {
-  const report: IntegrityReport = {
+  const report = emptyReport()
+  if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate)) {
+    const type = candidate === null ? 'null' : Array.isArray(candidate) ? 'array' : typeof candidate
+    return failed(report, `expected a JSON object of models at the top level, got ${type}`)
+  }
+  const source = candidate as Record<string, unknown>
+  let scan: EntryScan | null = null
+  if (options.text !== undefined) {
+    // Entry by entry (a little slower) only for a reload, which keeps the texts for the next one.
+    scan = options.previous ? scanEntries(options.text, source, options.previous.texts, report) : null
+    if (!scan) scanDuplicates(options.text, source, report)
+  }
+  return build(source, scan, report, options)
+}
+
+/**
+ * @internal {@link buildCostMap} of a JSON text. When `options.previous` (the active map) was built from a
+ * text too, only the entries written differently are parsed and checked: the others are its objects. Any
+ * other case, or a text that is not `{ "key": value, ... }` as expected, parses the whole text.
+ * @throws {CostMapError} `INVALID_JSON`
+ * @example
+ * ```ts
+ * const next = buildCostMapText(text, { previous: active }) // entries as in `active` are its objects
+ * ```
+ */
+export function buildCostMapText(text: string, options: IntegrityOptions = {}): BuiltMap {
+  const previous = options.previous
+  if (previous?.texts && previous.ceiling === (options.priceCeiling ?? 0.01) && !options.trusted) {
+    const report = emptyReport()
+    const read = readEntries(text, previous.texts, previous.map, report)
+    if (read) return build(read.source, read.scan, report, options)
+  }
+  return buildCostMap(parseCostMapText(text), { ...options, text })
+}
+
+function emptyReport(): IntegrityReport {
+  return {
     ok: false,
     reason: null,
     model_count: 0,
@@ -99,90 +134,6 @@ export function buildCostMap(candidate: unknown, options: IntegrityOptions = {})
     case_collisions: [],
     suspicious_prices: [],
   }
-  const map = Object.create(null) as Record<string, ModelEntry>
-  const fail = (reason: string): BuiltMap => {
-    report.reason = reason
-    return { map: attach(Object.create(null), EMPTY_META), report }
-  }
-  if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate)) {
-    const type = candidate === null ? 'null' : Array.isArray(candidate) ? 'array' : typeof candidate
-    return fail(`expected a JSON object of models at the top level, got ${type}`)
-  }
-  const source = candidate as Record<string, unknown>
-  if (options.text !== undefined) scanDuplicates(options.text, source, report)
-  const ceiling = options.priceCeiling ?? 0.01
-  const trusted = options.trusted
-  const flagged: string[] = []
-  // The accepted keys and entries in map order: later passes walk these, not the map (a dictionary-mode object).
-  const keys: string[] = []
-  const entries: ModelEntry[] = []
-  let total = 0
-  for (const key in source) {
-    if (!Object.hasOwn(source, key) || META_KEYS.has(key)) continue
-    total++
-    if (total > MAX_MODELS) return fail(`map has more than ${MAX_MODELS} entries`)
-    const value = source[key]
-    if (trusted) {
-      map[key] = value as ModelEntry
-      keys.push(key)
-      entries.push(value as ModelEntry)
-      continue
-    }
-    const keyProblem = checkKey(key)
-    if (keyProblem) {
-      report.dropped.push({ key, reason: keyProblem })
-      continue
-    }
-    if (isCleanEntry(value, ceiling, flagged)) {
-      map[key] = value as ModelEntry
-      keys.push(key)
-      entries.push(value as ModelEntry)
-      for (const field of flagged)
-        report.suspicious_prices.push({ key, field, value: (value as Record<string, number>)[field] as number })
-      flagged.length = 0
-      continue
-    }
-    flagged.length = 0
-    const forbidden = findForbiddenKey(value)
-    if (forbidden) {
-      report.dropped.push({ key, reason: `forbidden key ${forbidden}` })
-      continue
-    }
-    const parsed = mapSchemas().ModelEntrySchema.safeParse(value)
-    if (parsed.success) {
-      map[key] = parsed.data
-      keys.push(key)
-      entries.push(parsed.data)
-      checkPrices(key, parsed.data, ceiling, report)
-    } else report.dropped.push({ key, reason: formatIssues(parsed.error.issues) })
-  }
-  if (trusted) {
-    report.suspicious_prices.push(...trusted.suspicious_prices)
-    report.case_collisions = trusted.case_collisions
-  } else report.case_collisions = caseCollisions(keys)
-  const count = total - report.dropped.length
-  report.model_count = count
-  if (total === 0) return fail('map is empty (no model entries)')
-  const invalidRatio = options.maxInvalidRatio ?? 0.05
-  if (report.dropped.length > total * invalidRatio) {
-    return fail(
-      `${report.dropped.length} of ${total} entries failed validation (more than ${Math.round(invalidRatio * 100)}%)`,
-    )
-  }
-  const min = options.minModelCount ?? 50
-  if (count < min) return fail(`map has only ${count} models (minimum=${min})`)
-  const ratio = options.maxShrinkRatio ?? 0.5
-  for (const ref of options.referenceCounts ?? []) {
-    if (ref.count > 0 && count < ref.count * ratio) {
-      return fail(
-        `map shrank significantly (fetched=${count}, ${ref.name}=${ref.count}, threshold=${Math.round(ratio * 100)}%)`,
-      )
-    }
-  }
-  const meta = buildMapMeta(source.fallback_generalizations, map, keys, entries, report, options.sha256 ?? null)
-  for (const entry of entries) Object.freeze(entry)
-  report.ok = true
-  return { map: attach(map, meta), report }
 }
 
 /**
@@ -224,31 +175,5 @@ export function parseCostMapText(text: string): unknown {
     throw new CostMapError('INVALID_JSON', `invalid JSON (truncated or malformed): ${(error as Error).message}`, {
       cause: error,
     })
-  }
-}
-
-function checkKey(key: string): string | null {
-  if (key === '' || key.trim() === '') return 'empty model key'
-  if (key.length > MAX_KEY_LENGTH) return `model key longer than ${MAX_KEY_LENGTH} characters`
-  if (hasControl(key)) return 'control characters in the model key'
-  if (key === '__proto__' || key === 'constructor' || key === 'prototype') return 'reserved key name'
-  return null
-}
-
-/** U+0000-U+001F or U+007F: a loop, cheaper than a regex call on the short keys of 2,600 models. */
-function hasControl(key: string): boolean {
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i)
-    if (c < 32 || c === 127) return true
-  }
-  return false
-}
-
-function checkPrices(key: string, entry: Record<string, unknown>, ceiling: number, report: IntegrityReport): void {
-  for (const field in entry) {
-    const value = entry[field]
-    if (typeof value === 'number' && value > ceiling && field.includes('per_token') && PRICE_KEY.test(field)) {
-      report.suspicious_prices.push({ key, field, value })
-    }
   }
 }

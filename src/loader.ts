@@ -5,7 +5,7 @@
  */
 import { backupManifest, localBackup } from './backup'
 import { CostMapError, errorText } from './errors'
-import { type BuiltMap, buildCostMap, type IntegrityReport, parseCostMapText } from './integrity'
+import { type BuiltMap, buildCostMap, buildCostMapText, type IntegrityOptions, type IntegrityReport } from './integrity'
 import type { CostMapData } from './map'
 import { DEFAULT_MODEL_COST_MAP_URL, fetchText, type TransportOptions } from './transport'
 
@@ -34,6 +34,8 @@ export interface LoadOptions extends TransportOptions {
   backup?: string | Record<string, unknown>
   /** Where `warn` lines go when the remote map is not used. @default none */
   logger?: { warn?: (message: string) => void }
+  /** @internal The active map: entries written exactly as there are not checked again. */
+  previous?: BuiltMap
 }
 
 /**
@@ -155,7 +157,7 @@ export async function fetchCandidate(
   const known = rejected.get(sha256)
   if (known) throw new CostMapError('INTEGRITY_FAILED', `${known} (this file was rejected before)`)
   try {
-    const built = buildChecked(parseCostMapText(fetched.text), fetched.text, sha256, options)
+    const built = buildCheckedText(fetched.text, sha256, options)
     return { kind: 'new', built, sha256, text: fetched.text, etag: fetched.etag }
   } catch (error) {
     rejected.set(sha256, errorText(error))
@@ -172,22 +174,39 @@ export async function fetchCandidate(
  * ```
  */
 export function buildReported(parsed: unknown, text: string, sha256: string, options: ResolvedLoadOptions): BuiltMap {
+  return buildCostMap(parsed, integrityOptions(text, sha256, options))
+}
+
+/** @internal {@link buildReported}, throwing `INTEGRITY_FAILED` when the map is refused. */
+export function buildChecked(parsed: unknown, text: string, sha256: string, options: ResolvedLoadOptions): BuiltMap {
+  return checked(buildReported(parsed, text, sha256, options))
+}
+
+/**
+ * @internal {@link buildChecked} of the text alone. With `options.previous` (a reload), only the entries
+ * written differently from the active map are parsed and checked.
+ * @throws {CostMapError} `INVALID_JSON`, `INTEGRITY_FAILED`
+ */
+export function buildCheckedText(text: string, sha256: string, options: ResolvedLoadOptions): BuiltMap {
+  return checked(buildCostMapText(text, integrityOptions(text, sha256, options)))
+}
+
+function integrityOptions(text: string, sha256: string, options: ResolvedLoadOptions): IntegrityOptions {
   const referenceCounts = [{ name: 'backup', count: options.backup ? 0 : backupManifest().model_count }]
   if (options.activeModelCount) referenceCounts.push({ name: 'active', count: options.activeModelCount })
-  return buildCostMap(parsed, {
+  return {
     text,
     sha256,
     minModelCount: options.minModelCount,
     maxShrinkRatio: options.maxShrinkRatio,
     referenceCounts,
+    previous: options.previous,
     ...(options.maxInvalidRatio === undefined ? {} : { maxInvalidRatio: options.maxInvalidRatio }),
     ...(options.priceCeiling === undefined ? {} : { priceCeiling: options.priceCeiling }),
-  })
+  }
 }
 
-/** @internal {@link buildReported}, throwing `INTEGRITY_FAILED` when the map is refused. */
-export function buildChecked(parsed: unknown, text: string, sha256: string, options: ResolvedLoadOptions): BuiltMap {
-  const built = buildReported(parsed, text, sha256, options)
+function checked(built: BuiltMap): BuiltMap {
   if (!built.report.ok) throw new CostMapError('INTEGRITY_FAILED', built.report.reason ?? 'integrity check failed')
   return built
 }

@@ -10,8 +10,8 @@ import type {
 import { type CostMapDiff, checkGuard, diffCostMaps } from './diff'
 import { loadCachedMap, writeCache } from './disk-cache'
 import { CostMapError, errorText } from './errors'
-import { type BuiltMap, parseCostMapText } from './integrity'
-import { buildChecked, fallbackReason, fetchCandidate, resolveLoadOptions, sha256Hex } from './loader'
+import type { BuiltMap } from './integrity'
+import { buildCheckedText, fallbackReason, fetchCandidate, resolveLoadOptions, sha256Hex } from './loader'
 import type { CostMapData } from './map'
 import { syncLogLine } from './reload'
 import { checkHours, Scheduler, type ScheduleStatus } from './scheduler'
@@ -223,7 +223,7 @@ export class ModelCostMap extends SnapshotStore {
           `[costmap] the fleet's map does not match its sha256 ${record.sha256}`,
         )
       }
-      const built = buildChecked(parseCostMapText(text), text, sha256, this.loadOptions(null))
+      const built = buildCheckedText(text, sha256, this.loadOptions(null))
       return await this.applyFetched({ built, sha256, text, etag: record.etag, url: record.url })
     } catch (error) {
       return this.fail(errorText(error))
@@ -235,6 +235,7 @@ export class ModelCostMap extends SnapshotStore {
       ...this.options,
       etag,
       activeModelCount: this.base.built.report.model_count,
+      previous: this.base.built,
     })
   }
 
