@@ -98,7 +98,8 @@ export function backupText(): string {
 /**
  * The bundled backup as a validated, frozen map. Synchronous; parsed once, then cached.
  *
- * @throws {CostMapError} `INTEGRITY_FAILED` if the bundled file does not validate (a broken build).
+ * @throws {CostMapError} `INTEGRITY_FAILED` if the bundled file does not validate (a broken build);
+ * `BACKUP_MISSING` if the package's `backup/` folder is not there (a bundle that left it behind)
  * @example
  * ```ts
  * import { loadBackup, getModelInfo } from 'costmap'
@@ -112,10 +113,11 @@ export function loadBackup(): CostMapData {
 /** @internal The backup map with its integrity report. */
 export function loadBackupBuilt(): BuiltMap {
   if (built) return built
-  const parsed = parseCostMapText(backupText()) as Record<string, unknown>
+  const text = backupText()
   const file = readManifest()
-  const result =
-    (file.verbatim && buildVerbatim(parsed, file)) || buildCostMap(parsed, { sha256: file.sha256, minModelCount: 1 })
+  // buildVerbatim makes the parsed object the map: validating after all needs a parse of its own.
+  const trusted = file.verbatim ? buildVerbatim(parseCostMapText(text) as Record<string, unknown>, file) : null
+  const result = trusted ?? buildCostMap(parseCostMapText(text), { sha256: file.sha256, minModelCount: 1 })
   if (!result.report.ok) {
     throw new CostMapError('INTEGRITY_FAILED', `[costmap] the bundled backup is invalid: ${result.report.reason}`)
   }
@@ -127,7 +129,8 @@ export function loadBackupBuilt(): BuiltMap {
  * @internal What {@link buildCostMap} makes of the bundled file, without checking each entry again (that check
  * is most of a cold start): the backup script ran the same validation when it wrote the file, and recorded
  * that every entry passed unchanged and which prices it flagged. Null (validate after all) when the file does
- * not have the manifest's model count, i.e. the two do not belong together.
+ * not have the manifest's model count, i.e. the two do not belong together. `parsed` becomes the map (a null
+ * prototype, meta keys removed): pass an object parsed for this call alone.
  */
 export function buildVerbatim(parsed: Record<string, unknown>, file: ManifestFile): BuiltMap | null {
   const { suspicious_prices, case_collisions } = file

@@ -35,11 +35,13 @@ export function build(
   report: IntegrityReport,
   options: IntegrityOptions,
 ): BuiltMap {
-  const map = Object.create(null) as Record<string, ModelEntry>
+  const trusted = options.trusted
+  const rules = source.fallback_generalizations
+  // The trusted backup was parsed for this build alone: its object becomes the map instead of a copy.
+  const map = (trusted ? ownMap(source) : Object.create(null)) as Record<string, ModelEntry>
   const fail = (reason: string) => failed(report, reason)
   const previous = options.previous
   const ceiling = options.priceCeiling ?? 0.01
-  const trusted = options.trusted
   // Entries written exactly as in the active map: its objects, frozen and checked with the same ceiling.
   const reused = !trusted && scan && previous?.ceiling === ceiling ? previous : undefined
   const unchanged = reused && scan?.unchanged
@@ -63,7 +65,6 @@ export function build(
       continue
     }
     if (trusted) {
-      map[key] = value as ModelEntry
       keys.push(key)
       entries.push(value as ModelEntry)
       continue
@@ -119,7 +120,7 @@ export function build(
       )
     }
   }
-  const meta = buildMapMeta(source.fallback_generalizations, map, keys, entries, report, options.sha256 ?? null)
+  const meta = buildMapMeta(rules, map, keys, entries, report, options.sha256 ?? null)
   for (const entry of entries) Object.freeze(entry)
   report.ok = true
   return {
@@ -127,6 +128,13 @@ export function build(
     report,
     ...(scan && !trusted ? { texts: { keys: scan.keys, texts: scan.texts }, ceiling } : {}),
   }
+}
+
+/** `source` with a null prototype (so `toString` is never a model) and without its meta keys. */
+function ownMap(source: Record<string, unknown>): Record<string, unknown> {
+  Object.setPrototypeOf(source, null)
+  for (const key of META_KEYS) delete source[key]
+  return source
 }
 
 type Finding = IntegrityReport['suspicious_prices'][number]

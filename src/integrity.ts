@@ -63,7 +63,8 @@ export interface IntegrityOptions {
   sha256?: string
   /**
    * @internal The map was validated, unchanged, when it was written (the bundled backup): entries are taken
-   * as they are, and these are the findings that validation reported.
+   * as they are (the candidate object itself becomes the map), and these are the findings that validation
+   * reported.
    */
   trusted?: Pick<IntegrityReport, 'suspicious_prices' | 'case_collisions'>
   /**
