@@ -35,15 +35,12 @@ export function build(
   report: IntegrityReport,
   options: IntegrityOptions,
 ): BuiltMap {
-  const trusted = options.trusted
-  const rules = source.fallback_generalizations
-  // The trusted backup was parsed for this build alone: its object becomes the map instead of a copy.
-  const map = (trusted ? ownMap(source) : Object.create(null)) as Record<string, ModelEntry>
+  const map = Object.create(null) as Record<string, ModelEntry>
   const fail = (reason: string) => failed(report, reason)
   const previous = options.previous
   const ceiling = options.priceCeiling ?? 0.01
   // Entries written exactly as in the active map: its objects, frozen and checked with the same ceiling.
-  const reused = !trusted && scan && previous?.ceiling === ceiling ? previous : undefined
+  const reused = scan && previous?.ceiling === ceiling ? previous : undefined
   const unchanged = reused && scan?.unchanged
   const findings = reused && findingsByKey(reused.report.suspicious_prices)
   const flagged: string[] = []
@@ -62,11 +59,6 @@ export function build(
       keys.push(key)
       entries.push(same)
       for (const finding of findings?.get(key) ?? []) report.suspicious_prices.push({ ...finding })
-      continue
-    }
-    if (trusted) {
-      keys.push(key)
-      entries.push(value as ModelEntry)
       continue
     }
     const keyProblem = checkKey(key)
@@ -97,10 +89,7 @@ export function build(
       checkPrices(key, parsed.data, ceiling, report)
     } else report.dropped.push({ key, reason: formatIssues(parsed.error.issues) })
   }
-  if (trusted) {
-    report.suspicious_prices.push(...trusted.suspicious_prices)
-    report.case_collisions = trusted.case_collisions
-  } else report.case_collisions = caseCollisions(keys)
+  report.case_collisions = caseCollisions(keys)
   const count = total - report.dropped.length
   report.model_count = count
   if (total === 0) return fail('map is empty (no model entries)')
@@ -120,21 +109,51 @@ export function build(
       )
     }
   }
-  const meta = buildMapMeta(rules, map, keys, entries, report, options.sha256 ?? null)
+  const meta = buildMapMeta(source.fallback_generalizations, map, keys, entries, report, options.sha256 ?? null)
   for (const entry of entries) Object.freeze(entry)
   report.ok = true
   return {
     map: attach(map, meta),
     report,
-    ...(scan && !trusted ? { texts: { keys: scan.keys, texts: scan.texts }, ceiling } : {}),
+    ...(scan ? { texts: { keys: scan.keys, texts: scan.texts }, ceiling } : {}),
   }
 }
 
-/** `source` with a null prototype (so `toString` is never a model) and without its meta keys. */
-function ownMap(source: Record<string, unknown>): Record<string, unknown> {
+/**
+ * @internal The map of a file that was validated, unchanged, when it was written (the bundled backup), with the
+ * findings validation reported then: no entry is checked again, and `source`, parsed for this call alone,
+ * becomes the map (a null prototype, its meta keys removed). A loop of its own: on a cold start it runs
+ * interpreted, once per entry, and every branch the checked path needs would cost there.
+ */
+export function buildTrusted(
+  source: Record<string, unknown>,
+  report: IntegrityReport,
+  trusted: NonNullable<IntegrityOptions['trusted']>,
+  sha256: string | null,
+): BuiltMap {
+  const rules = source.fallback_generalizations
   Object.setPrototypeOf(source, null)
   for (const key of META_KEYS) delete source[key]
-  return source
+  const map = source as Record<string, ModelEntry>
+  // Only the entries with aliases matter to the map's meta.
+  const aliased: string[] = []
+  const withAliases: ModelEntry[] = []
+  let count = 0
+  for (const key in map) {
+    const entry = Object.freeze(map[key] as ModelEntry)
+    count++
+    if (entry.aliases !== undefined) {
+      aliased.push(key)
+      withAliases.push(entry)
+    }
+  }
+  if (count === 0) return failed(report, 'map is empty (no model entries)')
+  report.model_count = count
+  report.suspicious_prices.push(...trusted.suspicious_prices)
+  report.case_collisions = trusted.case_collisions
+  const meta = buildMapMeta(rules, map, aliased, withAliases, report, sha256)
+  report.ok = true
+  return { map: attach(map, meta), report }
 }
 
 type Finding = IntegrityReport['suspicious_prices'][number]

@@ -3,7 +3,7 @@
  * @module
  */
 import { CostMapError } from './errors'
-import { build, failed } from './integrity.build'
+import { build, buildTrusted, failed } from './integrity.build'
 import { scanDuplicates } from './integrity.duplicates'
 import { type EntryScan, type EntryTexts, readEntries, scanEntries } from './integrity.entries'
 import type { CostMapData } from './map'
@@ -95,6 +95,7 @@ export function buildCostMap(candidate: unknown, options: IntegrityOptions = {})
     return failed(report, `expected a JSON object of models at the top level, got ${type}`)
   }
   const source = candidate as Record<string, unknown>
+  if (options.trusted) return buildTrusted(source, report, options.trusted, options.sha256 ?? null)
   let scan: EntryScan | null = null
   if (options.text !== undefined) {
     // Entry by entry (a little slower) only for a reload, which keeps the texts for the next one.
