@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { CostMapError, errorText } from './errors'
 import { type BuiltMap, buildCostMap, type IntegrityReport, parseCostMapText } from './integrity'
+import { buildTrusted } from './integrity.build'
 import type { CostMapData } from './map'
 
 /**
@@ -136,8 +137,7 @@ export function buildVerbatim(parsed: Record<string, unknown>, file: ManifestFil
   const { suspicious_prices, case_collisions } = file
   // A manifest from before a finding was recorded cannot vouch for it: validate after all.
   if (!suspicious_prices || !case_collisions) return null
-  const trusted = { suspicious_prices, case_collisions }
-  const built = buildCostMap(parsed, { sha256: file.sha256, minModelCount: 1, trusted })
+  const built = buildTrusted(parsed, { suspicious_prices, case_collisions }, file.sha256)
   return built.report.model_count === file.model_count ? built : null
 }
 

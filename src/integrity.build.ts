@@ -19,6 +19,20 @@ import {
 const MAX_KEY_LENGTH = 512
 const MAX_MODELS = 200_000
 
+/** @internal A report with nothing found yet. */
+export function emptyReport(): IntegrityReport {
+  return {
+    ok: false,
+    reason: null,
+    model_count: 0,
+    dropped: [],
+    duplicate_keys: [],
+    duplicate_fields: [],
+    case_collisions: [],
+    suspicious_prices: [],
+  }
+}
+
 /** @internal A refused map: empty, with `reason` set. */
 export function failed(report: IntegrityReport, reason: string): BuiltMap {
   report.reason = reason
@@ -127,10 +141,10 @@ export function build(
  */
 export function buildTrusted(
   source: Record<string, unknown>,
-  report: IntegrityReport,
-  trusted: NonNullable<IntegrityOptions['trusted']>,
+  findings: Pick<IntegrityReport, 'suspicious_prices' | 'case_collisions'>,
   sha256: string | null,
 ): BuiltMap {
+  const report = emptyReport()
   const rules = source.fallback_generalizations
   Object.setPrototypeOf(source, null)
   for (const key of META_KEYS) delete source[key]
@@ -149,8 +163,8 @@ export function buildTrusted(
   }
   if (count === 0) return failed(report, 'map is empty (no model entries)')
   report.model_count = count
-  report.suspicious_prices.push(...trusted.suspicious_prices)
-  report.case_collisions = trusted.case_collisions
+  report.suspicious_prices.push(...findings.suspicious_prices)
+  report.case_collisions = findings.case_collisions
   const meta = buildMapMeta(rules, map, aliased, withAliases, report, sha256)
   report.ok = true
   return { map: attach(map, meta), report }

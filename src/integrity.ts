@@ -3,7 +3,7 @@
  * @module
  */
 import { CostMapError } from './errors'
-import { build, buildTrusted, failed } from './integrity.build'
+import { build, emptyReport, failed } from './integrity.build'
 import { scanDuplicates } from './integrity.duplicates'
 import { type EntryScan, type EntryTexts, readEntries, scanEntries } from './integrity.entries'
 import type { CostMapData } from './map'
@@ -62,12 +62,6 @@ export interface IntegrityOptions {
   /** sha256 of the raw bytes, kept on the map so every price can name the data it came from. */
   sha256?: string
   /**
-   * @internal The map was validated, unchanged, when it was written (the bundled backup): entries are taken
-   * as they are (the candidate object itself becomes the map), and these are the findings that validation
-   * reported.
-   */
-  trusted?: Pick<IntegrityReport, 'suspicious_prices' | 'case_collisions'>
-  /**
    * @internal The map this one replaces (a reload): entries written exactly as in its text are taken from it
    * as they are, since validating the same text again would make the same objects and findings. The texts
    * of this map's entries are kept for the next reload.
@@ -95,7 +89,6 @@ export function buildCostMap(candidate: unknown, options: IntegrityOptions = {})
     return failed(report, `expected a JSON object of models at the top level, got ${type}`)
   }
   const source = candidate as Record<string, unknown>
-  if (options.trusted) return buildTrusted(source, report, options.trusted, options.sha256 ?? null)
   let scan: EntryScan | null = null
   if (options.text !== undefined) {
     // Entry by entry (a little slower) only for a reload, which keeps the texts for the next one.
@@ -117,25 +110,12 @@ export function buildCostMap(candidate: unknown, options: IntegrityOptions = {})
  */
 export function buildCostMapText(text: string, options: IntegrityOptions = {}): BuiltMap {
   const previous = options.previous
-  if (previous?.texts && previous.ceiling === (options.priceCeiling ?? 0.01) && !options.trusted) {
+  if (previous?.texts && previous.ceiling === (options.priceCeiling ?? 0.01)) {
     const report = emptyReport()
     const read = readEntries(text, previous.texts, previous.map, report)
     if (read) return build(read.source, read.scan, report, options)
   }
   return buildCostMap(parseCostMapText(text), { ...options, text })
-}
-
-function emptyReport(): IntegrityReport {
-  return {
-    ok: false,
-    reason: null,
-    model_count: 0,
-    dropped: [],
-    duplicate_keys: [],
-    duplicate_fields: [],
-    case_collisions: [],
-    suspicious_prices: [],
-  }
 }
 
 /**
@@ -151,13 +131,11 @@ function emptyReport(): IntegrityReport {
  */
 export function validateModelCostMap(candidate: unknown, options: IntegrityOptions = {}): IntegrityReport {
   if (typeof candidate === 'string') {
-    let parsed: unknown
     try {
-      parsed = parseCostMapText(candidate)
+      return buildCostMapText(candidate, options).report
     } catch (error) {
-      return { ...buildCostMap(undefined).report, reason: (error as Error).message }
+      return { ...emptyReport(), reason: (error as Error).message }
     }
-    return buildCostMap(parsed, { ...options, text: candidate }).report
   }
   return buildCostMap(candidate, options).report
 }
