@@ -4,8 +4,8 @@
  * @module
  */
 
-import { type BuiltMap, parseCostMapText } from './integrity'
-import { buildChecked, type ResolvedLoadOptions, sha256Hex } from './loader'
+import type { BuiltMap } from './integrity'
+import { buildCheckedText, type ResolvedLoadOptions, sha256Hex } from './loader'
 import { writeFileAtomic } from './write-atomic'
 
 /** @internal What is stored beside the map text. */
@@ -57,5 +57,5 @@ export async function loadCachedMap(
   if (!cached || Date.parse(cached.meta.fetched_at) <= Date.parse(notBefore)) return null
   const sha256 = await sha256Hex(cached.text)
   if (sha256 !== cached.meta.sha256) throw new Error('the cache file does not match its recorded sha256')
-  return { built: buildChecked(parseCostMapText(cached.text), cached.text, sha256, options), sha256, meta: cached.meta }
+  return { built: buildCheckedText(cached.text, sha256, options), sha256, meta: cached.meta }
 }

@@ -177,18 +177,16 @@ export function buildReported(parsed: unknown, text: string, sha256: string, opt
   return buildCostMap(parsed, integrityOptions(text, sha256, options))
 }
 
-/** @internal {@link buildReported}, throwing `INTEGRITY_FAILED` when the map is refused. */
-export function buildChecked(parsed: unknown, text: string, sha256: string, options: ResolvedLoadOptions): BuiltMap {
-  return checked(buildReported(parsed, text, sha256, options))
-}
-
 /**
- * @internal {@link buildChecked} of the text alone. With `options.previous` (a reload), only the entries
- * written differently from the active map are parsed and checked.
+ * @internal Parses and validates a map text like {@link buildReported}, throwing `INTEGRITY_FAILED` when the
+ * map is refused. With `options.previous` (a reload), only the entries written differently from the active
+ * map are parsed and checked.
  * @throws {CostMapError} `INVALID_JSON`, `INTEGRITY_FAILED`
  */
 export function buildCheckedText(text: string, sha256: string, options: ResolvedLoadOptions): BuiltMap {
-  return checked(buildCostMapText(text, integrityOptions(text, sha256, options)))
+  const built = buildCostMapText(text, integrityOptions(text, sha256, options))
+  if (!built.report.ok) throw new CostMapError('INTEGRITY_FAILED', built.report.reason ?? 'integrity check failed')
+  return built
 }
 
 function integrityOptions(text: string, sha256: string, options: ResolvedLoadOptions): IntegrityOptions {
@@ -204,11 +202,6 @@ function integrityOptions(text: string, sha256: string, options: ResolvedLoadOpt
     ...(options.maxInvalidRatio === undefined ? {} : { maxInvalidRatio: options.maxInvalidRatio }),
     ...(options.priceCeiling === undefined ? {} : { priceCeiling: options.priceCeiling }),
   }
-}
-
-function checked(built: BuiltMap): BuiltMap {
-  if (!built.report.ok) throw new CostMapError('INTEGRITY_FAILED', built.report.reason ?? 'integrity check failed')
-  return built
 }
 
 async function fromBackup(
