@@ -63,11 +63,21 @@ export function togetherBucket(model: string): string | undefined {
  * ```
  */
 export function togetherFallback(index: MapIndex, model: string): Resolved | null {
-  const key = togetherBucket(model)
-  const entry = key === undefined ? undefined : index.entries[key]
-  if (key === undefined || entry === undefined) return null
+  const bucket = bucketEntry(index, model)
+  if (bucket === undefined) return null
+  const { key, entry } = bucket
   const info = buildModelInfo(entry, key, 'together_ai', TOGETHER_SIZE_RULE)
   return { info, entry, key, provider: 'together_ai', rule: undefined }
+}
+
+/** The bucket of `model` and the map's entry for it, when both exist. */
+function bucketEntry(
+  index: MapIndex,
+  model: string,
+): { key: string; entry: Readonly<Record<string, unknown>> } | undefined {
+  const key = togetherBucket(model)
+  const entry = key === undefined ? undefined : index.entries[key]
+  return key === undefined || entry === undefined ? undefined : { key, entry }
 }
 
 /**
@@ -85,7 +95,7 @@ export function bucketPriced(
   entry: Readonly<Record<string, unknown>>,
 ): Readonly<Record<string, unknown>> | undefined {
   if (entry.input_cost_per_token !== undefined && entry.input_cost_per_token !== null) return undefined
-  const bucket = togetherFallback(index, model)?.entry
+  const bucket = bucketEntry(index, model)?.entry
   if (bucket === undefined) return undefined
   const merged: Record<string, unknown> = { ...entry }
   for (const field in bucket) if (PRICE_KEY.test(field) && merged[field] == null) merged[field] = bucket[field]
