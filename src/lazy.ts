@@ -8,6 +8,8 @@ import { createRequire } from 'node:module'
 import type * as Zod from 'zod'
 
 const requireHere = createRequire(import.meta.url)
+// Looked up once: the key check runs on every admin request.
+let crypto: typeof Crypto | undefined
 
 /**
  * @internal zod, for the schemas (src/schema.ts builds them on first use).
@@ -19,4 +21,4 @@ export const zod = (): typeof Zod => requireHere('zod') as typeof Zod
  * @internal node:crypto, for the admin routes' key check and LiteLLM's deployment ids.
  * @example `nodeCrypto().createHash('sha256')`
  */
-export const nodeCrypto = (): typeof Crypto => requireHere('node:crypto') as typeof Crypto
+export const nodeCrypto = (): typeof Crypto => (crypto ??= requireHere('node:crypto') as typeof Crypto)
