@@ -1,13 +1,13 @@
 // The cache file (the last good map on disk): one atomic file, bounded I/O, a warning for every broken copy.
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises'
 import { syncBuiltinESMExports } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { backupManifest } from '../src/backup'
-import { type CacheMeta, cacheFileText, readCache, writeCache } from '../src/disk-cache'
+import { type CacheMeta, cacheFileText, readCache, removeStaleTemps, writeCache } from '../src/disk-cache'
 import { ModelCostMap } from '../src/store'
 import type { ModelCostMapOptions } from '../src/store.types'
 import { writeFileAtomic } from '../src/write-atomic'
@@ -104,6 +104,24 @@ describe('one file holds the map and its metadata', () => {
     const { costs, warnings } = await startOn(cacheFile)
     expect(costs.snapshot.sha256).toBe(GOOD_SHA)
     expect(warnings).toEqual([])
+  })
+
+  it('temporary files that killed writes left are removed once older than the write time limit, nothing else', async () => {
+    const dir = await tempDir()
+    const file = join(dir, 'map.json')
+    const names = {
+      stale: 'map.json.41.0a1b2c3d.tmp',
+      staleOldMeta: 'map.json.meta.json.41.0a1b2c3d.tmp',
+      young: 'map.json.42.0a1b2c3d.tmp',
+      otherFile: 'other.json.41.0a1b2c3d.tmp',
+      notOurs: 'map.json.backup.tmp',
+    }
+    for (const name of Object.values(names)) await writeFile(join(dir, name), '{')
+    const past = new Date(Date.now() - 60_000)
+    for (const name of [names.stale, names.staleOldMeta, names.otherFile, names.notOurs])
+      await utimes(join(dir, name), past, past)
+    await removeStaleTemps(file, 10_000)
+    expect((await readdir(dir)).sort()).toEqual([names.notOurs, names.young, names.otherFile].sort())
   })
 
   it('writeFileAtomic flushes the directory after the rename', async () => {
