@@ -106,7 +106,7 @@ export async function removeStaleTemps(file: string, olderThanMs: number): Promi
  */
 export class CacheWriter {
   private next: { text: string; meta: CacheMeta } | null = null
-  private running: Promise<void> | null = null
+  private busy = false
 
   constructor(
     private readonly file: string,
@@ -117,39 +117,43 @@ export class CacheWriter {
   /** Queues `text` as the next copy; a copy queued earlier and not yet started is dropped. */
   write(text: string, meta: CacheMeta): void {
     this.next = { text, meta }
-    this.running ??= this.drain().finally(() => {
-      this.running = null
-    })
-  }
-
-  /** Resolves once nothing is queued or being written (an abandoned write still counts until it settles). */
-  idle(): Promise<void> {
-    return this.running ?? Promise.resolve()
+    // A throwing logger ends this round; it must not become an unhandled rejection.
+    if (!this.busy) this.drain().catch(() => {})
   }
 
   private async drain(): Promise<void> {
-    for (let job = this.next; job; job = this.next) {
-      this.next = null
-      let abandoned = false
-      const writing = writeCache(this.file, job.text, job.meta, () => !abandoned).then(async (error) => {
-        if (!error) await removeStaleTemps(this.file, this.timeoutMs).catch(() => {})
-        return error
-      })
-      let timer: ReturnType<typeof setTimeout> | undefined
-      const late = new Promise<'late'>((resolve) => {
-        timer = setTimeout(() => resolve('late'), this.timeoutMs)
-      })
-      const outcome = await Promise.race([writing, late])
-      clearTimeout(timer)
-      if (outcome === 'late') {
-        abandoned = true
-        this.warn(
-          `abandoned writing the cache file ${this.file} after ${this.timeoutMs} ms (the file system does not answer); the next write waits for it`,
-        )
-        await writing
-      } else if (outcome) {
-        this.warn(`could not write the cache file ${this.file}: ${outcome.message}`)
+    this.busy = true
+    try {
+      for (let job = this.next; job; job = this.next) {
+        this.next = null
+        await this.writeOne(job.text, job.meta)
       }
+    } finally {
+      // Cleared in the same turn as the loop's last look at `next`: a copy queued after it starts a new round.
+      this.busy = false
+    }
+  }
+
+  private async writeOne(text: string, meta: CacheMeta): Promise<void> {
+    let abandoned = false
+    const writing = writeCache(this.file, text, meta, () => !abandoned).then(async (error) => {
+      if (!error) await removeStaleTemps(this.file, this.timeoutMs).catch(() => {})
+      return error
+    })
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), this.timeoutMs)
+    })
+    const outcome = await Promise.race([writing, late])
+    clearTimeout(timer)
+    if (outcome === 'late') {
+      abandoned = true
+      this.warn(
+        `abandoned writing the cache file ${this.file} after ${this.timeoutMs} ms (the file system does not answer); the next write waits for it`,
+      )
+      await writing
+    } else if (outcome) {
+      this.warn(`could not write the cache file ${this.file}: ${outcome.message}`)
     }
   }
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { backupManifest } from '../src/backup'
-import { type CacheMeta, cacheFileText, readCache, removeStaleTemps, writeCache } from '../src/disk-cache'
+import { type CacheMeta, CacheWriter, cacheFileText, readCache, removeStaleTemps, writeCache } from '../src/disk-cache'
 import { ModelCostMap } from '../src/store'
 import type { ModelCostMapOptions } from '../src/store.types'
 import { writeFileAtomic } from '../src/write-atomic'
@@ -195,6 +195,14 @@ describe('a broken cache file: the backup is used and a warning names the file a
     ],
     ['old layout, meta missing', (file) => writeFile(file, GOOD), /map\.json\.meta\.json is missing/],
     [
+      'old layout, meta is a FIFO',
+      async (file) => {
+        await writeFile(file, GOOD)
+        fifo(`${file}.meta.json`)
+      },
+      /map\.json\.meta\.json is a FIFO/,
+    ],
+    [
       'old layout, meta is a directory',
       async (file) => {
         await writeFile(file, GOOD)
@@ -297,6 +305,21 @@ describe('cache I/O has a time limit and never holds the store', () => {
     expect(costs.snapshot.sha256).toBe(GOOD_SHA)
     expect(warn).toHaveBeenCalledWith(`[costmap] ignoring the cache file ${cacheFile}: ${cacheFile} is a FIFO`)
     await vi.waitFor(async () => expect((await readCache(cacheFile, { timeoutMs: 1000 }))?.text).toBe(GOOD))
+  })
+
+  it('a logger that throws on the write warning crashes nothing, and the next write still runs', async () => {
+    const dir = await tempDir()
+    const file = join(dir, 'map.json')
+    await mkdir(file)
+    const warn = vi.fn(() => {
+      throw new Error('logger bug')
+    })
+    const writer = new CacheWriter(file, 1000, warn)
+    writer.write(GOOD, metaOf(GOOD))
+    await vi.waitFor(() => expect(warn).toHaveBeenCalledTimes(1))
+    await rm(file, { recursive: true })
+    writer.write(GOOD, metaOf(GOOD))
+    await vi.waitFor(async () => expect((await readCache(file, { timeoutMs: 1000 }))?.text).toBe(GOOD))
   })
 
   it('a write that fails (a directory at the path) is warned and the reload still succeeds', async () => {
