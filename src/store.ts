@@ -8,7 +8,7 @@ import type {
   ReloadMode,
 } from './coordinator'
 import { type CostMapDiff, checkGuard, diffCostMaps } from './diff'
-import { loadCachedMap, writeCache } from './disk-cache'
+import { CacheWriter, loadCachedMap } from './disk-cache'
 import { CostMapError, errorText } from './errors'
 import type { BuiltMap } from './integrity'
 import { buildCheckedText, fallbackReason, fetchCandidate, resolveLoadOptions, sha256Hex } from './loader'
@@ -45,6 +45,7 @@ export class ModelCostMap extends SnapshotStore {
   /** The guard's diff, kept for apply (which needs the same one) so a reload diffs the maps once. */
   private lastDiff: { before: CostMapData; after: CostMapData; diff: CostMapDiff } | null = null
   private readonly release = trackStore((message) => this.warn(message))
+  private cacheWriter: CacheWriter | undefined
 
   constructor(options: ModelCostMapOptions = {}) {
     super(options)
@@ -202,13 +203,15 @@ export class ModelCostMap extends SnapshotStore {
     }
   }
 
-  /** Applies a fetched map and keeps it in the cache file. */
+  /** Applies a fetched map and queues it for the cache file. */
   private async applyFetched(fetched: FetchedMap): Promise<ReloadResult> {
     const result = this.apply(fetched, 'remote', fetched.url, fetched.etag, fetched.text)
     if (this.options.cacheFile && result.status === 'success') {
       const meta = { sha256: fetched.sha256, etag: fetched.etag, url: fetched.url, fetched_at: this.base.loadedAt }
-      const error = await writeCache(this.options.cacheFile, fetched.text, meta)
-      if (error) this.warn(`could not write the cache file ${this.options.cacheFile}: ${error.message}`)
+      // In the background: a slow or hung disk must not hold this reload or the next ones.
+      const { timeoutMs } = resolveLoadOptions(this.options.url, this.options)
+      this.cacheWriter ??= new CacheWriter(this.options.cacheFile, timeoutMs, (message) => this.warn(message))
+      this.cacheWriter.write(fetched.text, meta)
     }
     return result
   }

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { backupManifest } from '../src/backup'
+import { readCache } from '../src/disk-cache'
 import { ModelCostMap } from '../src/store'
 import type { ModelCostMapOptions, ReloadResult } from '../src/store.types'
 import { historyFiles, MAIN_MAP, readText } from './support/data'
@@ -242,7 +243,8 @@ describe('last good map on disk', () => {
     const text = readText(historyFiles().at(-1)!)
     const first = await setup({ body: text }, { cacheFile })
     await first.costs.ready
-    expect(await readFile(cacheFile, 'utf8')).toBe(text)
+    // Written in the background, after the reload: the map text follows a one-line header.
+    await vi.waitFor(async () => expect((await readCache(cacheFile, { timeoutMs: 5000 }))?.text).toBe(text))
 
     const second = await setup({ status: 503 }, { cacheFile })
     await second.costs.ready

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it, vi } from 'vitest'
 import { backupManifest } from '../../src/backup'
 import { completionCost } from '../../src/cost'
+import { readCache } from '../../src/disk-cache'
 import { ModelCostMap } from '../../src/store'
 import { syntheticMap } from '../support/fault-server'
 import { armed, FAST, GOOD, GOOD_SHA, onCleanup, serve, sha } from './harness'
@@ -94,7 +95,7 @@ describe('E6 the disk copy is missing, empty or corrupted', () => {
       { 'map.json': GOOD, 'map.json.meta.json': meta('other') },
       /does not match its recorded sha256/,
     ],
-    ['meta is not JSON', { 'map.json': GOOD, 'map.json.meta.json': '{' }, null],
+    ['meta is not JSON', { 'map.json': GOOD, 'map.json.meta.json': '{' }, /map\.json\.meta\.json is not JSON/],
   ])('%s: the bundled backup is used', async (_name, files, warning) => {
     const dir = await tempDir()
     for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content)
@@ -116,9 +117,9 @@ describe('E7 a crash while the disk copy is written', () => {
     const dir = await tempDir()
     const cacheFile = join(dir, 'map.json')
     const { costs } = await armed({ cacheFile })
-    await vi.waitFor(async () => expect(await readFile(cacheFile, 'utf8')).toBe(GOOD))
+    await vi.waitFor(async () => expect((await readCache(cacheFile, FAST))?.text).toBe(GOOD))
     costs.dispose()
-    const before = await readFile(`${cacheFile}.meta.json`, 'utf8')
+    const before = await readFile(cacheFile, 'utf8')
     await writeFile(join(dir, 'next.txt'), DEARER)
     const script = fileURLToPath(new URL('./crash-write.ts', import.meta.url))
     const child = spawn(process.execPath, ['--import', 'tsx', script, cacheFile, join(dir, 'next.txt')], {
@@ -126,8 +127,7 @@ describe('E7 a crash while the disk copy is written', () => {
     })
     const signal = await new Promise((resolve) => child.on('exit', (_code, sig) => resolve(sig)))
     expect(signal).toBe('SIGKILL')
-    expect(await readFile(cacheFile, 'utf8')).toBe(GOOD)
-    expect(await readFile(`${cacheFile}.meta.json`, 'utf8')).toBe(before)
+    expect(await readFile(cacheFile, 'utf8')).toBe(before)
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toHaveLength(1) // the half-done write
     const server = await serve({ status: 503 })
     const restarted = new ModelCostMap({ url: server.url, cacheFile, ...FAST })
@@ -135,6 +135,50 @@ describe('E7 a crash while the disk copy is written', () => {
     await restarted.ready
     expect(restarted.snapshot.sha256).toBe(GOOD_SHA)
   })
+
+  it('killed at 30 random instants while writing versions in a loop: every next start is on the old or the new map', async () => {
+    const dir = await tempDir()
+    const cacheFile = join(dir, 'map.json')
+    // Starts from the old two-file layout, so the kills also land in its replacement by the one-file layout.
+    await writeFile(cacheFile, GOOD)
+    await writeFile(
+      `${cacheFile}.meta.json`,
+      JSON.stringify({ sha256: GOOD_SHA, etag: null, url: null, fetched_at: new Date().toISOString() }),
+    )
+    await writeFile(join(dir, 'a.txt'), GOOD)
+    await writeFile(join(dir, 'b.txt'), DEARER)
+    const script = fileURLToPath(new URL('./cache-write-loop.ts', import.meta.url))
+    const server = await serve({ status: 503 })
+    let midWrite = 0
+    for (let run = 0; run < 30; run++) {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', script, cacheFile, join(dir, 'a.txt'), join(dir, 'b.txt')],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      )
+      const exited = new Promise((resolve) => child.on('exit', (_code, sig) => resolve(sig)))
+      await new Promise((resolve) => child.stdout.once('data', resolve))
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 40))
+      child.kill('SIGKILL')
+      expect(await exited).toBe('SIGKILL')
+      if ((await readdir(dir)).some((f) => f.endsWith('.tmp'))) midWrite++
+      const warn = vi.fn()
+      const restarted = new ModelCostMap({ url: server.url, cacheFile, ...FAST, logger: { warn } })
+      await restarted.ready
+      restarted.dispose()
+      expect([GOOD_SHA, sha(DEARER)]).toContain(restarted.snapshot.sha256)
+      expect(warn.mock.calls.flat().filter((m) => String(m).includes('cache file'))).toEqual([])
+    }
+    expect(midWrite).toBeGreaterThan(0) // some kills did land inside a write and left its temporary file
+    // The next write removes the temporary files the killed writes left, once older than the write time limit.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const { costs } = await armed({ cacheFile, timeoutMs: 250 })
+    await vi.waitFor(async () => expect((await readdir(dir)).sort()).toEqual(['a.txt', 'b.txt', 'map.json']))
+    expect((await readCache(cacheFile, FAST))?.text).toBe(GOOD)
+    costs.dispose()
+  }, 120_000)
 })
 
 describe('E8 many instances in one process', () => {
