@@ -7,6 +7,7 @@ import type * as Z from 'zod'
 import { deploymentId } from './deployments.id'
 import { type Deployment, isPriceField, registrationsFor, type StoredDeployment } from './deployments.info'
 import { CostMapError } from './errors'
+import { findModelInfo } from './resolve'
 import { lazySchemas, type ModelEntry } from './schema'
 import type { ModelCostMap } from './store'
 
@@ -67,6 +68,9 @@ export class DeploymentRegistry {
       }
       const d = parsed.data as Deployment
       const id = d.model_info?.id === undefined ? deploymentId(d.model_name, this.resolved(d)) : String(d.model_info.id)
+      const shadowed = this.shadowed(id)
+      if (shadowed)
+        throw new CostMapError('INVALID_ARGUMENT', `[costmap] modelList[${index}].model_info.id: ${shadowed}`)
       config.push(this.prepare(d, id, false))
     }
     // One registration for the whole config: each call rebuilds the snapshot and its indexes.
@@ -146,6 +150,8 @@ export class DeploymentRegistry {
 
   /** Validates and registers the prices first, so a rejected deployment leaves nothing behind. */
   private store(d: Deployment, id: string, dbModel: boolean): StoredDeployment {
+    const shadowed = this.byId.has(id) ? undefined : this.shadowed(id)
+    if (shadowed) throw new CostMapError('INVALID_ARGUMENT', shadowed)
     const stored = this.prepare(d, id, dbModel)
     this.costs.registerModel(this.registrations([stored]))
     this.byId.set(id, stored)
@@ -172,6 +178,16 @@ export class DeploymentRegistry {
     } catch {
       // The store keeps the previous registrations; a new map that breaks one must not break the reload.
     }
+  }
+
+  /**
+   * Why `id` cannot be a new deployment's id: its prices are registered under the id, so an id the map
+   * already resolves (`gpt-4o`, `GPT-4O`, `openai/gpt-4o`) would reprice that model for every caller.
+   */
+  private shadowed(id: string): string | undefined {
+    const key = findModelInfo(this.costs.snapshot.map, id)?.key
+    if (key === undefined) return undefined
+    return `Model id=${id} names the cost map's model ${key}: its prices would apply to every caller of ${key}. Choose another id.`
   }
 
   /** `litellm_params` with `os.environ/NAME` resolved through the host's `resolveEnv` (ids only). */

@@ -94,6 +94,43 @@ export function managementRouteTests(setup: (options?: CostMapHandlerOptions) =>
       expect(({} as Record<string, unknown>).admin).toBeUndefined()
     })
 
+    it.each(['gpt-4o', 'GPT-4O', 'openai/gpt-4o'])(
+      'a deployment id %s that names a map model is refused (422): it never reprices that model',
+      async (id) => {
+        const { call, costs } = await setup(OPTIONS)
+        const usage = { prompt_tokens: 1000, completion_tokens: 100 }
+        const before = costs.completionCost({ model: 'gpt-4o', usage })
+        expect(before.promptCost).toBeCloseTo(1000 * 2.5e-6, 12)
+        const res = await call('/model/new', {
+          method: 'POST',
+          headers: json,
+          body: JSON.stringify({
+            model_name: 'cheap',
+            litellm_params: { model: 'openai/gpt-4o', input_cost_per_token: 1e-9, output_cost_per_token: 1e-9 },
+            model_info: { id },
+          }),
+        })
+        expect(res.status).toBe(422)
+        expect((await res.json()).detail).toMatch(/names the cost map's model gpt-4o/)
+        for (const model of ['gpt-4o', id]) expect(costs.completionCost({ model, usage })).toEqual(before)
+        const info = await call(`/model/info?litellm_model_id=${encodeURIComponent(id)}`, { headers: admin })
+        expect(info.status).toBe(400)
+      },
+    )
+
+    it('a config deployment whose model_info.id names a map model is refused at start', async () => {
+      const modelList = [
+        {
+          model_name: 'cheap',
+          litellm_params: { model: 'gpt-4o', input_cost_per_token: 0 },
+          model_info: { id: 'gpt-4o' },
+        },
+      ]
+      await expect(setup({ ...AUTH, modelList })).rejects.toThrow(
+        /modelList\[0\]\.model_info\.id: Model id=gpt-4o names the cost map's model gpt-4o/,
+      )
+    })
+
     it('custom prices of a deployment price its id, and survive a reload', async () => {
       const { call, costs } = await setup({
         ...AUTH,
