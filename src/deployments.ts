@@ -50,11 +50,14 @@ const ENV_REFERENCE = /^\s*os\.environ\/(.+)$/
 /** @internal The registry; one per handler. */
 export class DeploymentRegistry {
   private readonly byId = new Map<string, StoredDeployment>()
+  /** Ids a later upstream map added as models: their prices stay unregistered, so the map's apply to all. */
+  private readonly taken = new Set<string>()
 
   constructor(
     private readonly costs: ModelCostMap,
     modelList: readonly Deployment[],
     private readonly resolveEnv: ResolveEnv | undefined,
+    private readonly warn: (message: string) => void = () => undefined,
   ) {
     const config: StoredDeployment[] = []
     for (const [index, raw] of modelList.entries()) {
@@ -77,7 +80,7 @@ export class DeploymentRegistry {
     this.costs.registerModel(this.registrations(config))
     for (const d of config) this.byId.set(d.model_info.id, d)
     // A new upstream map changes the base entries the per-deployment prices were laid over.
-    costs.on('change', () => this.registerAll())
+    costs.on('change', ({ new_models }) => this.registerAll(new_models))
     // Deployments added through the routes of other instances of a fleet (see the store's coordinator).
     for (const [id, value] of Object.entries(costs.sharedDeployments())) this.applyShared(id, value)
     costs.on('deployment', ({ id, deployment }) => this.applyShared(id, deployment))
@@ -121,6 +124,7 @@ export class DeploymentRegistry {
   /** Removes a deployment and the prices registered under its id; false for an unknown id. */
   remove(id: string): boolean {
     if (!this.byId.delete(id)) return false
+    this.taken.delete(id)
     this.costs.unregisterModel([id])
     this.costs.shareDeployment(id, null)
     return true
@@ -131,7 +135,10 @@ export class DeploymentRegistry {
     const local = this.byId.get(id)
     if (local && !local.model_info.db_model) return
     if (value === null) {
-      if (local && this.byId.delete(id)) this.costs.unregisterModel([id])
+      if (local && this.byId.delete(id)) {
+        this.taken.delete(id)
+        this.costs.unregisterModel([id])
+      }
       return
     }
     const parsed = deploymentSchemas().DeploymentSchema.safeParse(value)
@@ -168,11 +175,26 @@ export class DeploymentRegistry {
 
   private registrations(deployments: Iterable<StoredDeployment>): Registrations {
     const entries: Record<string, Record<string, unknown>> = {}
-    for (const d of deployments) Object.assign(entries, registrationsFor(d, this.costs.snapshot))
+    for (const d of deployments) {
+      const own = registrationsFor(d, this.costs.snapshot)
+      if (this.taken.has(d.model_info.id)) delete own[d.model_info.id]
+      Object.assign(entries, own)
+    }
     return entries as Registrations
   }
 
-  private registerAll(): void {
+  private registerAll(newModels: readonly string[]): void {
+    // An id refused at add time can still become a model later, when the upstream adds it: from then on the
+    // map's price applies to every caller of that name, and the deployment's custom prices no longer do.
+    const added = new Set(newModels.map((key) => key.toLowerCase()))
+    const now = [...this.byId.keys()].filter((id) => !this.taken.has(id) && added.has(id.toLowerCase()))
+    for (const id of now) {
+      this.taken.add(id)
+      this.warn(
+        `deployment id ${id} is now a model of the cost map: the map's prices apply to ${id}, not the deployment's`,
+      )
+    }
+    if (now.length) this.costs.unregisterModel(now)
     try {
       this.costs.registerModel(this.registrations(this.byId.values()))
     } catch {

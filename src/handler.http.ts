@@ -73,12 +73,23 @@ export interface HandlerLogger {
 export function failure(error: unknown, logger: HandlerLogger | undefined, where: string): Response {
   if (error instanceof HttpError) return errorResponse(error)
   const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error)
-  try {
-    ;(logger ?? DEFAULT_LOGGER).warn?.(`[costmap] ${where.slice(0, 200)} failed: ${text}`)
-  } catch {
-    // A logger that throws must not turn a 500 into a crash.
-  }
+  warnTo(logger, `${where.slice(0, 200)} failed: ${text}`)
   return json(500, { detail: 'Internal server error' })
+}
+
+/**
+ * @internal Writes `[costmap] message` to `logger.warn` (console.error without a logger).
+ * @example
+ * ```ts
+ * warnTo(options.logger, 'deployment id x is now a model of the cost map')
+ * ```
+ */
+export function warnTo(logger: HandlerLogger | undefined, message: string): void {
+  try {
+    ;(logger ?? DEFAULT_LOGGER).warn?.(`[costmap] ${message}`)
+  } catch {
+    // A logger that throws must not turn an answer into a crash.
+  }
 }
 
 const DEFAULT_LOGGER: HandlerLogger = { warn: (message) => console.error(message) }

@@ -7,7 +7,7 @@
 import { type Authorize, type CostMapRole, createAuthenticator, forbidden } from './auth'
 import { DeploymentRegistry, type ResolveEnv } from './deployments'
 import type { Deployment } from './deployments.info'
-import { checkDeclaredLength, failure, type HandlerLogger, HttpError, json, readJsonBody } from './handler.http'
+import { checkDeclaredLength, failure, type HandlerLogger, HttpError, json, readJsonBody, warnTo } from './handler.http'
 import { deleteModel, modelInfo, models, newModel, updateModel } from './handler.models'
 import { cancel, reload, schedule, source } from './handler.routes'
 import { createTokenBucket, type RateLimitOptions } from './rate-limit'
@@ -100,7 +100,9 @@ export function createCostMapHandler(costs: ModelCostMap, options: CostMapHandle
   const env = options.env ?? (typeof process === 'undefined' ? {} : process.env)
   const auth = createAuthenticator(options, env)
   const bucket = createTokenBucket(options.rateLimit)
-  const registry = new DeploymentRegistry(costs, options.modelList ?? [], options.resolveEnv)
+  const registry = new DeploymentRegistry(costs, options.modelList ?? [], options.resolveEnv, (message) =>
+    warnTo(options.logger, message),
+  )
   const maxBodyBytes = options.maxBodyBytes ?? 102_400
   const basePath = (options.basePath ?? '').replace(/\/+$/, '')
 
