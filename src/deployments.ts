@@ -7,7 +7,6 @@ import type * as Z from 'zod'
 import { deploymentId } from './deployments.id'
 import { type Deployment, isPriceField, registrationsFor, type StoredDeployment } from './deployments.info'
 import { CostMapError } from './errors'
-import { findModelInfo } from './resolve'
 import { lazySchemas, type ModelEntry } from './schema'
 import type { ModelCostMap } from './store'
 
@@ -80,7 +79,7 @@ export class DeploymentRegistry {
     this.costs.registerModel(this.registrations(config))
     for (const d of config) this.byId.set(d.model_info.id, d)
     // A new upstream map changes the base entries the per-deployment prices were laid over.
-    costs.on('change', ({ new_models }) => this.registerAll(new_models))
+    costs.on('change', () => this.registerAll())
     // Deployments added through the routes of other instances of a fleet (see the store's coordinator).
     for (const [id, value] of Object.entries(costs.sharedDeployments())) this.applyShared(id, value)
     costs.on('deployment', ({ id, deployment }) => this.applyShared(id, deployment))
@@ -183,11 +182,10 @@ export class DeploymentRegistry {
     return entries as Registrations
   }
 
-  private registerAll(newModels: readonly string[]): void {
+  private registerAll(): void {
     // An id refused at add time can still become a model later, when the upstream adds it: from then on the
     // map's price applies to every caller of that name, and the deployment's custom prices no longer do.
-    const added = new Set(newModels.map((key) => key.toLowerCase()))
-    const now = [...this.byId.keys()].filter((id) => !this.taken.has(id) && added.has(id.toLowerCase()))
+    const now = [...this.byId.keys()].filter((id) => !this.taken.has(id) && this.costs.mapKeyFor(id) !== undefined)
     for (const id of now) {
       this.taken.add(id)
       this.warn(
@@ -207,7 +205,7 @@ export class DeploymentRegistry {
    * already resolves (`gpt-4o`, `GPT-4O`, `openai/gpt-4o`) would reprice that model for every caller.
    */
   private shadowed(id: string): string | undefined {
-    const key = findModelInfo(this.costs.snapshot.map, id)?.key
+    const key = this.costs.mapKeyFor(id)
     if (key === undefined) return undefined
     return `Model id=${id} names the cost map's model ${key}: its prices would apply to every caller of ${key}. Choose another id.`
   }
