@@ -10,7 +10,7 @@ import { count } from './cli.format'
 import { mapLocation } from './cli.maps'
 import { type ProxyConfig, readProxyConfig } from './config'
 import { createCostMapHandler } from './handler'
-import { toNodeListener } from './serve'
+import { refuseConnect, toNodeListener } from './serve'
 import { ModelCostMap } from './store'
 
 /** Requests still running this long after a signal are cut off. */
@@ -57,18 +57,21 @@ export const serve: Command = {
     const masterKey = stringOption(values, 'master-key') || out.env.LITELLM_MASTER_KEY || config?.masterKey
     if (!masterKey) throw new UsageError(noKey(config))
     const url = stringOption(values, 'url') ?? out.env.LITELLM_MODEL_COST_MAP_URL
-    const costs = new ModelCostMap({
-      ...(url ? { url: mapLocation(url) } : {}),
-      logger: { info: (line) => out.print(JSON.stringify(line)), warn: (message) => out.error(message) },
-    })
+    const logger = {
+      info: (line: unknown) => out.print(JSON.stringify(line)),
+      warn: (message: string) => out.error(message),
+    }
+    const costs = new ModelCostMap({ ...(url ? { url: mapLocation(url) } : {}), logger })
     let server: Server
     try {
       const handler = createCostMapHandler(costs, {
         masterKey,
         modelList: config?.modelList ?? [],
         resolveEnv: (name) => out.env[name],
+        logger,
       })
-      server = createServer(toNodeListener(handler))
+      server = createServer(toNodeListener(handler, { logger }))
+      server.on('connect', refuseConnect)
       await listen(server, port, host)
     } catch (error) {
       costs.dispose()

@@ -49,11 +49,14 @@ const ENV_REFERENCE = /^\s*os\.environ\/(.+)$/
 /** @internal The registry; one per handler. */
 export class DeploymentRegistry {
   private readonly byId = new Map<string, StoredDeployment>()
+  /** Ids a later upstream map added as models: their prices stay unregistered, so the map's apply to all. */
+  private readonly taken = new Set<string>()
 
   constructor(
     private readonly costs: ModelCostMap,
     modelList: readonly Deployment[],
     private readonly resolveEnv: ResolveEnv | undefined,
+    private readonly warn: (message: string) => void = () => undefined,
   ) {
     const config: StoredDeployment[] = []
     for (const [index, raw] of modelList.entries()) {
@@ -67,6 +70,9 @@ export class DeploymentRegistry {
       }
       const d = parsed.data as Deployment
       const id = d.model_info?.id === undefined ? deploymentId(d.model_name, this.resolved(d)) : String(d.model_info.id)
+      const shadowed = this.shadowed(id)
+      if (shadowed)
+        throw new CostMapError('INVALID_ARGUMENT', `[costmap] modelList[${index}].model_info.id: ${shadowed}`)
       config.push(this.prepare(d, id, false))
     }
     // One registration for the whole config: each call rebuilds the snapshot and its indexes.
@@ -117,6 +123,7 @@ export class DeploymentRegistry {
   /** Removes a deployment and the prices registered under its id; false for an unknown id. */
   remove(id: string): boolean {
     if (!this.byId.delete(id)) return false
+    this.taken.delete(id)
     this.costs.unregisterModel([id])
     this.costs.shareDeployment(id, null)
     return true
@@ -127,7 +134,10 @@ export class DeploymentRegistry {
     const local = this.byId.get(id)
     if (local && !local.model_info.db_model) return
     if (value === null) {
-      if (local && this.byId.delete(id)) this.costs.unregisterModel([id])
+      if (local && this.byId.delete(id)) {
+        this.taken.delete(id)
+        this.costs.unregisterModel([id])
+      }
       return
     }
     const parsed = deploymentSchemas().DeploymentSchema.safeParse(value)
@@ -146,6 +156,8 @@ export class DeploymentRegistry {
 
   /** Validates and registers the prices first, so a rejected deployment leaves nothing behind. */
   private store(d: Deployment, id: string, dbModel: boolean): StoredDeployment {
+    const shadowed = this.byId.has(id) ? undefined : this.shadowed(id)
+    if (shadowed) throw new CostMapError('INVALID_ARGUMENT', shadowed)
     const stored = this.prepare(d, id, dbModel)
     this.costs.registerModel(this.registrations([stored]))
     this.byId.set(id, stored)
@@ -162,16 +174,40 @@ export class DeploymentRegistry {
 
   private registrations(deployments: Iterable<StoredDeployment>): Registrations {
     const entries: Record<string, Record<string, unknown>> = {}
-    for (const d of deployments) Object.assign(entries, registrationsFor(d, this.costs.snapshot))
+    for (const d of deployments) {
+      const own = registrationsFor(d, this.costs.snapshot)
+      if (this.taken.has(d.model_info.id)) delete own[d.model_info.id]
+      Object.assign(entries, own)
+    }
     return entries as Registrations
   }
 
   private registerAll(): void {
+    // An id refused at add time can still become a model later, when the upstream adds it: from then on the
+    // map's price applies to every caller of that name, and the deployment's custom prices no longer do.
+    const now = [...this.byId.keys()].filter((id) => !this.taken.has(id) && this.costs.mapKeyFor(id) !== undefined)
+    for (const id of now) {
+      this.taken.add(id)
+      this.warn(
+        `deployment id ${id} is now a model of the cost map: the map's prices apply to ${id}, not the deployment's`,
+      )
+    }
+    if (now.length) this.costs.unregisterModel(now)
     try {
       this.costs.registerModel(this.registrations(this.byId.values()))
     } catch {
       // The store keeps the previous registrations; a new map that breaks one must not break the reload.
     }
+  }
+
+  /**
+   * Why `id` cannot be a new deployment's id: its prices are registered under the id, so an id the map
+   * already resolves (`gpt-4o`, `GPT-4O`, `openai/gpt-4o`) would reprice that model for every caller.
+   */
+  private shadowed(id: string): string | undefined {
+    const key = this.costs.mapKeyFor(id)
+    if (key === undefined) return undefined
+    return `Model id=${id} names the cost map's model ${key}: its prices would apply to every caller of ${key}. Choose another id.`
   }
 
   /** `litellm_params` with `os.environ/NAME` resolved through the host's `resolveEnv` (ids only). */

@@ -49,6 +49,51 @@ export function errorResponse(error: HttpError): Response {
   return json(error.status, { detail: error.detail }, error.headers)
 }
 
+/**
+ * Where the handler reports an unexpected error (a throwing `authorize` hook, a bug): the same shape as
+ * `ModelCostMapOptions.logger`, so one logger object serves both.
+ *
+ * @example
+ * ```ts
+ * const logger: HandlerLogger = { warn: (message) => pino().warn(message) }
+ * ```
+ */
+export interface HandlerLogger {
+  warn?: (message: string) => void
+}
+
+/**
+ * @internal The answer to an error: its own status for an {@link HttpError}; otherwise a generic 500 that
+ * never echoes the error (it may carry an upstream page or a secret), which goes to `logger` instead.
+ * @example
+ * ```ts
+ * return failure(error, logger, 'GET /model/info')
+ * ```
+ */
+export function failure(error: unknown, logger: HandlerLogger | undefined, where: string): Response {
+  if (error instanceof HttpError) return errorResponse(error)
+  const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error)
+  warnTo(logger, `${where.slice(0, 200)} failed: ${text}`)
+  return json(500, { detail: 'Internal server error' })
+}
+
+/**
+ * @internal Writes `[costmap] message` to `logger.warn` (console.error without a logger).
+ * @example
+ * ```ts
+ * warnTo(options.logger, 'deployment id x is now a model of the cost map')
+ * ```
+ */
+export function warnTo(logger: HandlerLogger | undefined, message: string): void {
+  try {
+    ;(logger ?? DEFAULT_LOGGER).warn?.(`[costmap] ${message}`)
+  } catch {
+    // A logger that throws must not turn an answer into a crash.
+  }
+}
+
+const DEFAULT_LOGGER: HandlerLogger = { warn: (message) => console.error(message) }
+
 /** Keys that would become a prototype once an object is spread or merged (prototype pollution). */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 

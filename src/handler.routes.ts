@@ -77,7 +77,8 @@ export function cancel(costs: ModelCostMap): Record<string, unknown> {
 }
 
 /**
- * @internal `GET /model/cost_map/source`: LiteLLM's fields, then `version` and `last_error`.
+ * @internal `GET /model/cost_map/source`: LiteLLM's fields, then `version` and `last_error`, and in a fleet
+ * `coordination` (this instance's view of the coordinator).
  * @example
  * ```ts
  * source(costs).sha256
@@ -96,6 +97,7 @@ export function source(costs: ModelCostMap): Record<string, unknown> {
     etag: s.etag,
     version: s.version,
     last_error: s.last_error,
+    ...(s.coordination ? { coordination: s.coordination } : {}),
   }
 }
 

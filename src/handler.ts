@@ -7,7 +7,7 @@
 import { type Authorize, type CostMapRole, createAuthenticator, forbidden } from './auth'
 import { DeploymentRegistry, type ResolveEnv } from './deployments'
 import type { Deployment } from './deployments.info'
-import { checkDeclaredLength, errorResponse, HttpError, json, readJsonBody } from './handler.http'
+import { checkDeclaredLength, failure, type HandlerLogger, HttpError, json, readJsonBody, warnTo } from './handler.http'
 import { deleteModel, modelInfo, models, newModel, updateModel } from './handler.models'
 import { cancel, reload, schedule, source } from './handler.routes'
 import { createTokenBucket, type RateLimitOptions } from './rate-limit'
@@ -38,6 +38,8 @@ export interface CostMapHandlerOptions {
   basePath?: string
   /** Where `LITELLM_MASTER_KEY` is read from. @default process.env */
   env?: Record<string, string | undefined>
+  /** Receives unexpected errors (a throwing `authorize`, a bug); the client gets a generic 500. @default console.error */
+  logger?: HandlerLogger
 }
 
 /**
@@ -98,7 +100,9 @@ export function createCostMapHandler(costs: ModelCostMap, options: CostMapHandle
   const env = options.env ?? (typeof process === 'undefined' ? {} : process.env)
   const auth = createAuthenticator(options, env)
   const bucket = createTokenBucket(options.rateLimit)
-  const registry = new DeploymentRegistry(costs, options.modelList ?? [], options.resolveEnv)
+  const registry = new DeploymentRegistry(costs, options.modelList ?? [], options.resolveEnv, (message) =>
+    warnTo(options.logger, message),
+  )
   const maxBodyBytes = options.maxBodyBytes ?? 102_400
   const basePath = (options.basePath ?? '').replace(/\/+$/, '')
 
@@ -119,13 +123,13 @@ export function createCostMapHandler(costs: ModelCostMap, options: CostMapHandle
   }
 
   return async (request) => {
-    const url = new URL(request.url)
-    const path = ownPath(url.pathname, basePath)
-    const methods = path === undefined ? undefined : routes[path]
-    if (!methods) return null
-    const head = request.method === 'HEAD'
-    const route = methods[(head ? 'GET' : request.method) as Method]
     try {
+      const url = new URL(request.url)
+      const path = ownPath(url.pathname, basePath)
+      const methods = path === undefined ? undefined : routes[path]
+      if (!methods) return null
+      const head = request.method === 'HEAD'
+      const route = methods[(head ? 'GET' : request.method) as Method]
       if (!route) throw new HttpError(405, 'Method Not Allowed', { allow: Object.keys(methods).join(', ') })
       const role: CostMapRole = await auth.role(request)
       if (route.admin && role !== 'admin') throw forbidden(role)
@@ -141,10 +145,18 @@ export function createCostMapHandler(costs: ModelCostMap, options: CostMapHandle
       const response = json(200, result)
       return head ? new Response(null, { status: 200, headers: response.headers }) : response
     } catch (error) {
-      if (error instanceof HttpError) return errorResponse(error)
-      // Never echo an unexpected error: it may carry an upstream page or a secret.
-      return json(500, { detail: 'Internal server error' })
+      // The promise never rejects: a host (Hono, Bun, a Next.js route) gets an answer, never an exception.
+      return failure(error, options.logger, `${request.method} ${safePath(request.url)}`)
     }
+  }
+}
+
+/** The path of a request for a log line: no query (it may carry a key), never a throw. */
+function safePath(url: string): string {
+  try {
+    return new URL(url).pathname
+  } catch {
+    return '(unparseable URL)'
   }
 }
 

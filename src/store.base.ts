@@ -180,6 +180,18 @@ export class SnapshotStore {
     return findModelInfo(this.current, model, provider)
   }
 
+  /**
+   * @internal The map key `model` resolves to in the loaded map alone, registrations left out: the model a
+   * registration under that name would reprice for every caller.
+   * @example
+   * ```ts
+   * costs.mapKeyFor('GPT-4O') // 'gpt-4o'
+   * ```
+   */
+  mapKeyFor(model: string): string | undefined {
+    return findModelInfo(this.base.built.map, model)?.key
+  }
+
   /** {@link costPerToken} on the current snapshot. @example `costs.costPerToken({ model: 'gpt-4o', usage })` */
   costPerToken(args: CostArgs): TokenCosts {
     return costPerToken(this.current, args)

@@ -6,12 +6,13 @@
 import type { IncomingMessage } from 'node:http'
 import express, { type Router } from 'express'
 import { type CostMapHandlerOptions, createCostMapHandler, ROUTE_PATHS } from '../handler'
-import { sendWebResponse, toWebRequest } from '../serve'
+import { answerNode, toWebRequest } from '../serve'
 import type { ModelCostMap } from '../store'
 
 /**
  * LiteLLM's cost-map and model-management routes for Express. `express.json()` before it is fine: a
- * body it already parsed is used as it is. Mount it with `app.use(router)` or `app.use('/admin', router)`.
+ * body it already parsed is used as it is. An unexpected error answers a generic JSON 500 (logged through
+ * `options.logger`), never Express's error page. Mount it with `app.use(router)` or `app.use('/admin', router)`.
  *
  * @throws {CostMapError} `INVALID_ARGUMENT` with neither `masterKey` (or env `LITELLM_MASTER_KEY`) nor `authorize`
  * @example
@@ -30,9 +31,9 @@ export function costMapRoutes(costs: ModelCostMap, options: CostMapHandlerOption
   const handler = createCostMapHandler(costs, rest)
   const router = express.Router()
   router.all([...ROUTE_PATHS], (req, res, next) => {
-    handler(toWebRequest(req, consumedBody(req as IncomingMessage & { body?: unknown })))
-      .then((response) => (response ? sendWebResponse(res, response) : next()))
-      .catch(next)
+    // Errors are answered here, not passed to next(): Express's own error page shows the stack trace.
+    const produce = () => handler(toWebRequest(req, consumedBody(req as IncomingMessage & { body?: unknown })))
+    answerNode(req, res, produce, options.logger, () => void next())
   })
   if (!basePath || basePath === '/') return router
   const outer = express.Router()

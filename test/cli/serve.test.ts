@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { backupManifest, getModelInfo, loadBackup } from '../../src/index'
+import { raw, request } from '../support/raw-http'
 import { startServer } from '../support/server'
 import { expectExit, oneLine, runCli, startServe } from './run'
 
@@ -35,6 +36,26 @@ describe('costmap serve', () => {
     expect(result.stdout).toContain(`${signal}, shutting down`)
     expect(result.stderr).toBe('')
     await expect(fetch(`${serve.url}/model/cost_map/source`)).rejects.toThrow()
+  })
+
+  it('answers CONNECT and TRACE with 405 and odd targets with a 4xx, and keeps serving', async () => {
+    const serve = await startServe(['--master-key', 'sk-1234'], LOCAL)
+    const port = Number(new URL(serve.url).port)
+    for (const [line, status] of [
+      ['CONNECT 127.0.0.1:1', 405],
+      ['TRACE /model/info', 405],
+      ['GET http://a:99999/x', 404],
+      ['GET //[/x', 404],
+      ['OPTIONS *', 400],
+    ] as const) {
+      const answer = await raw(port, request(line))
+      expect(answer.status, line).toBe(status)
+      expect(answer.text, line).not.toMatch(/\n\s+at\s|Error: /)
+    }
+    expect((await fetch(`${serve.url}/model/cost_map/source`, auth('sk-1234'))).status).toBe(200)
+    const result = await serve.stop('SIGTERM')
+    expectExit(result, 0)
+    expect(result.stderr).toBe('')
   })
 
   it('starts at once on the bundled map when the upstream cannot be reached, and says why', async () => {

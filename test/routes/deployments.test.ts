@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest'
 import { deploymentId } from '../../src/deployments.id'
 import { isSensitiveKey, maskValue, redactParams } from '../../src/deployments.redact'
+import { createCostMapHandler } from '../../src/handler'
 import { createTokenBucket } from '../../src/rate-limit'
+import { ModelCostMap } from '../../src/store'
 
 describe('deploymentId', () => {
   it('matches the id LiteLLM computes (Python str() and json.dumps of every value type)', () => {
@@ -26,6 +28,25 @@ describe('deploymentId', () => {
     expect(deploymentId('g', { rpm: 1, model: 'gpt-4' })).not.toBe(a)
     expect(deploymentId('g', { model: 'gpt-4', rpm: 2 })).not.toBe(a)
     expect(a).toMatch(/^[0-9a-f]{64}$/)
+  })
+})
+
+describe('deployment ids and the map', () => {
+  it('a second handler on the same store with the same config starts: its own ids are registrations, not map models', () => {
+    const costs = new ModelCostMap({ autoLoad: false })
+    try {
+      const modelList = [
+        { model_name: 'free', litellm_params: { model: 'gpt-4o', input_cost_per_token: 0 } },
+        { model_name: 'named', litellm_params: { model: 'gpt-4o' }, model_info: { id: 'team-gpt' } },
+      ]
+      createCostMapHandler(costs, { masterKey: 'k', env: {}, modelList })
+      expect(() => createCostMapHandler(costs, { masterKey: 'k', env: {}, modelList })).not.toThrow()
+      expect(costs.mapKeyFor('team-gpt')).toBeUndefined()
+      expect(costs.findModelInfo('team-gpt')?.key).toBe('team-gpt')
+      expect(costs.mapKeyFor('GPT-4O')).toBe('gpt-4o')
+    } finally {
+      costs.dispose()
+    }
   })
 })
 

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { CostMapHandlerOptions } from '../../src/handler'
+import { MAIN_MAP, readText } from '../support/data'
 import { AUTH, admin } from './fixtures'
 import type { Ctx } from './suite'
 import { OPTIONS } from './suite.models'
@@ -92,6 +93,78 @@ export function managementRouteTests(setup: (options?: CostMapHandlerOptions) =>
       const polluted = await post('{"model_name":"p","litellm_params":{"model":"gpt-4o"},"__proto__":{"admin":true}}')
       expect(polluted.status).toBe(200)
       expect(({} as Record<string, unknown>).admin).toBeUndefined()
+    })
+
+    it.each(['gpt-4o', 'GPT-4O', 'openai/gpt-4o'])(
+      'a deployment id %s that names a map model is refused (422): it never reprices that model',
+      async (id) => {
+        const { call, costs } = await setup(OPTIONS)
+        const usage = { prompt_tokens: 1000, completion_tokens: 100 }
+        const before = costs.completionCost({ model: 'gpt-4o', usage })
+        expect(before.promptCost).toBeCloseTo(1000 * 2.5e-6, 12)
+        const res = await call('/model/new', {
+          method: 'POST',
+          headers: json,
+          body: JSON.stringify({
+            model_name: 'cheap',
+            litellm_params: { model: 'openai/gpt-4o', input_cost_per_token: 1e-9, output_cost_per_token: 1e-9 },
+            model_info: { id },
+          }),
+        })
+        expect(res.status).toBe(422)
+        expect((await res.json()).detail).toMatch(/names the cost map's model gpt-4o/)
+        for (const model of ['gpt-4o', id]) expect(costs.completionCost({ model, usage })).toEqual(before)
+        const info = await call(`/model/info?litellm_model_id=${encodeURIComponent(id)}`, { headers: admin })
+        expect(info.status).toBe(400)
+      },
+    )
+
+    it('a config deployment whose model_info.id names a map model is refused at start', async () => {
+      const modelList = [
+        {
+          model_name: 'cheap',
+          litellm_params: { model: 'gpt-4o', input_cost_per_token: 0 },
+          model_info: { id: 'gpt-4o' },
+        },
+      ]
+      await expect(setup({ ...AUTH, modelList })).rejects.toThrow(
+        /modelList\[0\]\.model_info\.id: Model id=gpt-4o names the cost map's model gpt-4o/,
+      )
+    })
+
+    it('an id the upstream later adds as a model: after the reload the map prices it for every caller, with a warning', async () => {
+      const warnings: string[] = []
+      const { call, costs, reply } = await setup({ ...AUTH, logger: { warn: (message) => warnings.push(message) } })
+      const usage = { prompt_tokens: 1000, completion_tokens: 100 }
+      const added = await call('/model/new', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({
+          model_name: 'team',
+          litellm_params: { model: 'openai/gpt-4o', input_cost_per_token: 1e-9, output_cost_per_token: 1e-9 },
+          model_info: { id: 'brand-new-model' },
+        }),
+      })
+      expect(added.status).toBe(200)
+      expect(costs.completionCost({ model: 'brand-new-model', usage }).promptCost).toBeCloseTo(1000 * 1e-9, 15)
+      const map = JSON.parse(readText(MAIN_MAP))
+      map['brand-new-model'] = {
+        litellm_provider: 'openai',
+        mode: 'chat',
+        input_cost_per_token: 3e-6,
+        output_cost_per_token: 1.5e-5,
+      }
+      reply({ body: JSON.stringify(map) })
+      expect((await call('/reload/model_cost_map', { method: 'POST', headers: admin })).status).toBe(200)
+      expect(costs.completionCost({ model: 'brand-new-model', usage }).promptCost).toBeCloseTo(1000 * 3e-6, 12)
+      expect(warnings).toEqual([
+        "[costmap] deployment id brand-new-model is now a model of the cost map: the map's prices apply to brand-new-model, not the deployment's",
+      ])
+      // The deployment itself stays listed, and deleting it leaves the map's model alone.
+      expect((await call('/model/info?litellm_model_id=brand-new-model', { headers: admin })).status).toBe(200)
+      const deleted = await call('/model/delete', { method: 'POST', headers: json, body: '{"id":"brand-new-model"}' })
+      expect(deleted.status).toBe(200)
+      expect(costs.completionCost({ model: 'brand-new-model', usage }).promptCost).toBeCloseTo(1000 * 3e-6, 12)
     })
 
     it('custom prices of a deployment price its id, and survive a reload', async () => {
