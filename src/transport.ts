@@ -80,7 +80,9 @@ export async function fetchText(url: string, options: TransportOptions = {}): Pr
     controller.abort()
   }, timeoutMs)
   const onAbort = () => controller.abort()
-  options.signal?.addEventListener('abort', onAbort, { once: true })
+  // An aborted signal fires no more 'abort' events: check it, or the request would go out anyway.
+  if (options.signal?.aborted) controller.abort()
+  else options.signal?.addEventListener('abort', onAbort, { once: true })
   const deadline = Date.now() + timeoutMs
   try {
     const { attempts = 3, baseDelayMs = 1000, maxDelayMs = 30_000 } = options.retry ?? {}

@@ -117,3 +117,15 @@ describe('dispose() during a retry wait', () => {
     expect(server.requests.length).toBe(before + 1)
   })
 })
+
+describe('a signal that is already aborted', () => {
+  it('sends nothing: the call fails as cancelled and the server sees no request', async () => {
+    const server = await serve({ body: GOOD })
+    await expect(fetchText(server.url, { ...FAST, signal: AbortSignal.abort() })).rejects.toMatchObject({
+      code: 'FETCH_FAILED',
+      message: expect.stringMatching(/was cancelled$/),
+    })
+    expect(server.requests).toHaveLength(0)
+    expect(server.connections()).toBe(0)
+  })
+})
