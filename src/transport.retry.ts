@@ -1,6 +1,6 @@
 /**
- * Retries for the transport: which answers are worth another attempt, and how long to wait for it (backoff,
- * Retry-After, the request's deadline).
+ * Retries for the transport, through ofetch: which answers are worth another attempt, and how long to wait for
+ * it (backoff, Retry-After, the request's deadline).
  * @module
  */
 import { CostMapError } from './errors'
@@ -13,8 +13,9 @@ export type Failure = { response: Response; error?: undefined } | { response?: u
 
 /**
  * @internal GETs `target` through ofetch, up to `attempts` times: a 429 or 5xx gateway answer or a network
- * error is retried after `delay` (which may throw to give up), a cancelled request never is. Any other answer,
- * and the last retryable one, is returned as it is, its body unread (`responseType: 'stream'`).
+ * error is retried after `delay` (which may throw to give up), a cancelled request never is. A success, 304 or
+ * redirect is returned with its body unread (`responseType: 'stream'`); an error answer (the last retryable
+ * one, or one not worth retrying) with its body cancelled, for the caller to report its status.
  *
  * ofetch is loaded here, by the first remote fetch, so that `import 'costmap'` and a start on the bundled
  * backup do not pay for it (src/lazy.ts).
