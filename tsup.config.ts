@@ -32,6 +32,10 @@ export default defineConfig([
     dts: { entry: library },
     // The entries share one chunk (each re-exports the core) in both formats.
     splitting: true,
+    // CommonJS has no `import.meta` (tsup shims only its `url`): src/lazy.ts then takes the CommonJS copies.
+    esbuildOptions(options, { format }) {
+      if (format === 'cjs') options.define = { ...options.define, 'import.meta.resolve': 'undefined' }
+    },
   },
   {
     // The CLI is a program of its own: one file, so it neither splits the library's chunk nor waits for it.

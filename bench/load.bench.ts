@@ -1,10 +1,14 @@
 // Load time of the real 1.4 MB map against the floor, bare JSON.parse of the same text, in the same run.
 // Goal (issue 2): parse + validate + index at most 2x JSON.parse. The raw-text duplicate-key scan is a
-// report on top (it runs on remote loads), measured separately.
+// report on top (it runs on remote loads), measured separately. The transport (ofetch, the stream cap, the
+// deadline) against a bare fetch of the same bytes from a loopback server.
 import { readFileSync } from 'node:fs'
-import { bench, describe } from 'vitest'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, bench, describe } from 'vitest'
 import { buildCostMap, parseCostMapText } from '../src/integrity'
 import { contextOf } from '../src/resolve.index'
+import { fetchText } from '../src/transport'
 import { MAIN_MAP } from '../test/support/data'
 
 const text = readFileSync(MAIN_MAP, 'utf8')
@@ -29,6 +33,29 @@ describe('load the March 2026 map (1.4 MB, 2,668 models)', () => {
     'costmap: parse + validate + index + duplicate-key scan',
     () => {
       contextOf(buildCostMap(parseCostMapText(text), { text }).map)
+    },
+    options,
+  )
+})
+
+const body = readFileSync(MAIN_MAP)
+const server = createServer((_req, res) => res.end(body))
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/map.json`
+afterAll(() => new Promise((resolve) => server.close(resolve)))
+
+describe('fetch the March 2026 map (1.4 MB) from a loopback server', () => {
+  bench(
+    'floor: fetch + text()',
+    async () => {
+      await (await fetch(url)).text()
+    },
+    options,
+  )
+  bench(
+    'costmap: fetchText (ofetch, deadline, capped stream)',
+    async () => {
+      await fetchText(url, { env: {} })
     },
     options,
   )

@@ -11,7 +11,8 @@ export { PRICE_KEY }
 
 /**
  * @internal A set of schemas built on first use, so that zod is loaded only when something is validated;
- * loading it with `require` keeps every validating function synchronous.
+ * loading it synchronously (src/lazy.ts: zod's ESM copy in the ESM build) keeps every validating function
+ * synchronous.
  *
  * @example
  * ```ts

@@ -47,7 +47,7 @@ function priceIssue(key: string, input: unknown): Z.core.$ZodRawIssue {
 
 /**
  * @internal The schemas over `z`: `PriceSchema`, `ModelEntrySchema` and `FallbackRuleSchema`.
- * @example `const { ModelEntrySchema } = defineMapSchemas(require('zod'))`
+ * @example `const { ModelEntrySchema } = defineMapSchemas(zod())`
  */
 export function defineMapSchemas(z: typeof Z) {
   /** A price in USD: a finite number >= 0, or a numeric string that becomes one. */

@@ -1,9 +1,10 @@
 /**
- * Retries for the transport: which answers are worth another attempt, and how long to wait for it (backoff,
- * Retry-After, the request's deadline).
+ * Retries for the transport, through ofetch: which answers are worth another attempt, and how long to wait for
+ * it (backoff, Retry-After, the request's deadline).
  * @module
  */
 import { CostMapError } from './errors'
+import { ofetch } from './lazy'
 
 const RETRY_STATUS = [429, 500, 502, 503, 504]
 
@@ -11,8 +12,13 @@ const RETRY_STATUS = [429, 500, 502, 503, 504]
 export type Failure = { response: Response; error?: undefined } | { response?: undefined; error: unknown }
 
 /**
- * @internal GETs `target` up to `attempts` times: a 429 or 5xx gateway answer or a network error is retried after
- * `delay` (which may throw to give up), a cancelled request never is. Any other answer is returned as it is.
+ * @internal GETs `target` through ofetch, up to `attempts` times: a 429 or 5xx gateway answer or a network
+ * error is retried after `delay` (which may throw to give up), a cancelled request never is. A success, 304 or
+ * redirect is returned with its body unread (`responseType: 'stream'`); an error answer (the last retryable
+ * one, or one not worth retrying) with its body cancelled, for the caller to report its status.
+ *
+ * ofetch is loaded here, by the first remote fetch, so that `import 'costmap'` and a start on the bundled
+ * backup do not pay for it (src/lazy.ts).
  */
 export async function fetchWithRetries(
   fetch: typeof globalThis.fetch,
@@ -21,18 +27,40 @@ export async function fetchWithRetries(
   attempts: number,
   delay: (failure: Failure, attempt: number) => number,
 ): Promise<Response> {
-  for (let attempt = 1; ; attempt++) {
-    let failure: Failure
-    try {
-      const response = await fetch(target, init)
-      if (attempt >= attempts || !RETRY_STATUS.includes(response.status)) return response
-      await response.body?.cancel().catch(() => {})
-      failure = { response }
-    } catch (error) {
-      if (attempt >= attempts || (error as Error | null)?.name === 'AbortError') throw error
-      failure = { error }
-    }
-    await sleep(delay(failure, attempt), init.signal)
+  const { createFetch } = ofetch()
+  // ofetch waits for `retryDelay` with a bare setTimeout that no signal cuts short: a dispose() or the deadline
+  // would leave the wait running and settle only when it ends. So `retryDelay` only decides (and may throw);
+  // it hands the wait to the next attempt, which sleeps on the request's signal before it sends anything.
+  let wait = 0
+  const $fetch = createFetch({
+    fetch: async (input, options) => {
+      const ms = wait
+      wait = 0
+      if (ms > 0) await sleep(ms, options?.signal)
+      return fetch(input, options)
+    },
+  })
+  try {
+    return await $fetch.raw(target, {
+      ...init,
+      responseType: 'stream',
+      retry: attempts - 1,
+      retryStatusCodes: RETRY_STATUS,
+      retryDelay: ({ response, error, options }) => {
+        const attempt = attempts - (options.retry || 0)
+        wait = delay(response ? { response } : { error }, attempt)
+        return 0
+      },
+      // A retried or refused answer's body is never read: let the socket go.
+      onResponseError: ({ response }) => response.body?.cancel().catch(() => {}),
+    })
+  } catch (error) {
+    // ofetch wraps what ends the loop: the last retryable answer is returned to the caller (who reports its
+    // status), a network error is rethrown as fetch threw it (its cause chain names ECONNREFUSED, ENOTFOUND…).
+    const { name, response, cause } = error as { name?: string; response?: Response; cause?: unknown }
+    if (name !== 'FetchError') throw error
+    if (response) return response
+    throw cause ?? error
   }
 }
 

@@ -1,6 +1,11 @@
 /**
  * Getting the bytes of a cost map: one deadline for the whole request, a size cap counted on the stream,
  * retries with backoff that honour Retry-After, conditional GETs, proxies, and file URLs for air-gapped sites.
+ *
+ * Each request goes through ofetch (src/transport.retry.ts: retries, Retry-After, the body left as a stream).
+ * Around it stay the parts ofetch has no option for: one AbortSignal for the deadline of the whole request
+ * (ofetch's `timeout` is per attempt, and makes an abort retryable), redirects followed by hand within the
+ * configured origin (fetch's `redirect: 'follow'` goes anywhere), and the size cap on the decoded stream.
  * @module
  */
 import { CostMapError, isCostMapError } from './errors'
@@ -75,7 +80,9 @@ export async function fetchText(url: string, options: TransportOptions = {}): Pr
     controller.abort()
   }, timeoutMs)
   const onAbort = () => controller.abort()
-  options.signal?.addEventListener('abort', onAbort, { once: true })
+  // An aborted signal fires no more 'abort' events: check it, or the request would go out anyway.
+  if (options.signal?.aborted) controller.abort()
+  else options.signal?.addEventListener('abort', onAbort, { once: true })
   const deadline = Date.now() + timeoutMs
   try {
     const { attempts = 3, baseDelayMs = 1000, maxDelayMs = 30_000 } = options.retry ?? {}

@@ -73,6 +73,50 @@ describe('the built package', () => {
     expect(out).toBe('true false true true')
   })
 
+  // A resolve hook lists what the ESM loader resolves (a static `import 'ofetch'` in the chunk would show),
+  // require.cache what require and require(esm) load.
+  it.each([
+    ['ESM', "await import('costmap')", ['ofetch/dist/node.mjs', 'zod/index.js']],
+    [
+      'CommonJS',
+      "here('costmap')",
+      ['ofetch/dist/node.cjs', 'ofetch/dist/shared/ofetch.BBShr9Pz.cjs', 'zod/index.cjs'],
+    ],
+  ])(
+    "%s build: ofetch and zod are not loaded by a start, then load from the build format's copy",
+    (_name, load, copies) => {
+      const hook = `let port; export function initialize(d) { port = d.port }
+      export async function resolve(s, c, next) { const r = await next(s, c); port.postMessage(r.url); return r }`
+      const out = node(
+        `import { createRequire, register } from 'node:module'
+       import { MessageChannel } from 'node:worker_threads'
+       const { port1, port2 } = new MessageChannel()
+       const seen = new Set()
+       port1.on('message', (url) => seen.add(url))
+       port1.unref()
+       register('data:text/javascript,' + ${JSON.stringify(encodeURIComponent(hook))}, { data: { port: port2 }, transferList: [port2] })
+       const here = createRequire(import.meta.url)
+       const loaded = async () => {
+         await new Promise((resolve) => setTimeout(resolve, 100)) // the hook's messages cross a thread
+         for (const path of Object.keys(here.cache)) seen.add(path)
+         const files = [...seen].map((u) => u.split('/node_modules/').at(-1))
+         return [...new Set(files.filter((f) => f.startsWith('ofetch/') || f.startsWith('zod/')))].sort()
+       }
+       const costmap = ${load}
+       new costmap.ModelCostMap({ autoLoad: false }).completionCost({ model: 'gpt-4o', usage: { prompt_tokens: 10, completion_tokens: 5 } })
+       const cold = await loaded()
+       await costmap.getModelCostMap('http://127.0.0.1:1/map.json', { retry: { attempts: 1 } })
+       costmap.validateModelCostMap({ m: { litellm_provider: 'openai', input_cost_per_token: 'abc' } })
+       console.log(JSON.stringify({ cold, used: await loaded() }))`,
+        'module',
+      )
+      const { cold, used } = JSON.parse(out) as { cold: string[]; used: string[] }
+      expect(cold).toEqual([])
+      // The ESM build takes zod's and ofetch's ESM copies (the ones the application's own imports get), no .cjs.
+      expect(used.filter((file) => !file.startsWith('zod/v4/'))).toEqual(copies)
+    },
+  )
+
   it('ships the bundled map as a file beside dist/, not compiled into a module', () => {
     const big = readdirSync(join(root, 'dist')).filter((f) => readFileSync(join(root, 'dist', f)).length > 200_000)
     expect(big).toEqual([])

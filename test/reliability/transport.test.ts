@@ -95,3 +95,37 @@ describe('A8 TLS failure', () => {
     expect(process.env.NODE_TLS_REJECT_UNAUTHORIZED).toBeUndefined()
   })
 })
+
+describe('dispose() during a retry wait', () => {
+  // The wait is 1 s (Retry-After) or 2 s (backoff, base 1 s): long enough that a retry scheduled before the
+  // dispose would reach the server within the second wait below.
+  it.each<[string, Reply, TransportOptions['retry']]>([
+    ['a Retry-After wait', { status: 429, headers: { 'retry-after': '1' } }, { attempts: 3, baseDelayMs: 5 }],
+    ['a backoff wait', { status: 503 }, { attempts: 3, baseDelayMs: 1000, maxDelayMs: 2000 }],
+  ])('%s: no further request reaches the server, the reload settles at once', async (_name, reply, retry) => {
+    const { costs, server, set } = await armed({ retry, timeoutMs: 10_000 })
+    set(reply)
+    const before = server.requests.length
+    const reload = costs.reload()
+    await expect.poll(() => server.requests.length).toBe(before + 1)
+    const disposed = Date.now()
+    costs.dispose()
+    const result = await reload
+    expect(Date.now() - disposed).toBeLessThan(500)
+    expect(result).toMatchObject({ status: 'failed', error: expect.stringMatching(/was cancelled$/) })
+    await new Promise((resolve) => setTimeout(resolve, 2500))
+    expect(server.requests.length).toBe(before + 1)
+  })
+})
+
+describe('a signal that is already aborted', () => {
+  it('sends nothing: the call fails as cancelled and the server sees no request', async () => {
+    const server = await serve({ body: GOOD })
+    await expect(fetchText(server.url, { ...FAST, signal: AbortSignal.abort() })).rejects.toMatchObject({
+      code: 'FETCH_FAILED',
+      message: expect.stringMatching(/was cancelled$/),
+    })
+    expect(server.requests).toHaveLength(0)
+    expect(server.connections()).toBe(0)
+  })
+})
