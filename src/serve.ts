@@ -4,10 +4,10 @@
  * @module
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
-import type { CostMapHandler } from './handler'
 
 /**
- * A `node:http` request listener that answers with `handler` and 404s every path it does not own.
+ * A `node:http` request listener that answers with `handler` and 404s every path it does not own. The
+ * handler stays the caller's: call its `dispose()` when the server is done with it.
  *
  * @example
  * ```ts
@@ -15,7 +15,7 @@ import type { CostMapHandler } from './handler'
  * createServer(toNodeListener(createCostMapHandler(costs, { masterKey }))).listen(4000)
  * ```
  */
-export function toNodeListener(handler: CostMapHandler): RequestListener {
+export function toNodeListener(handler: (request: Request) => Promise<Response | null>): RequestListener {
   return (req, res) => {
     handler(toWebRequest(req))
       .then((response) => sendWebResponse(res, response ?? notFound()))
