@@ -10,5 +10,8 @@ export default defineConfig({
     hookTimeout: 20_000,
     pool: 'forks',
     benchmark: { include: ['bench/**/*.bench.ts'] },
+    // The public types (test/types/*.test-d.ts) are checked by tsc in the same run: a type that widens, or an
+    // expected type error that stops being one, fails the suite.
+    typecheck: { enabled: true, include: ['test/types/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
   },
 })

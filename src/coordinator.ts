@@ -4,6 +4,7 @@
  * the coordinator decides who fetches and carries the result to everyone else.
  * @module
  */
+import type { Deployment } from './deployments.info'
 import type { BuiltMap } from './integrity'
 import type { ScheduleStatus } from './scheduler'
 import type { ReloadResult } from './store.types'
@@ -61,7 +62,7 @@ export interface CoordinatorHost {
   /** Tells listeners about a schedule change made anywhere in the fleet. */
   scheduleChanged(status: ScheduleStatus): void
   /** Tells the deployments registry about a deployment added, changed (`value`) or removed (`null`) elsewhere. */
-  deploymentChanged(id: string, value: unknown): void
+  deploymentChanged(id: string, value: Deployment | null): void
   warn(message: string): void
 }
 

@@ -51,6 +51,8 @@ export class DeploymentRegistry {
   private readonly byId = new Map<string, StoredDeployment>()
   /** Ids a later upstream map added as models: their prices stay unregistered, so the map's apply to all. */
   private readonly taken = new Set<string>()
+  /** The store subscriptions, released by {@link DeploymentRegistry.dispose}: a long-lived store outlives its handlers. */
+  private readonly unsubscribe: Array<() => void> = []
 
   constructor(
     private readonly costs: ModelCostMap,
@@ -79,10 +81,15 @@ export class DeploymentRegistry {
     this.costs.registerModel(this.registrations(config))
     for (const d of config) this.byId.set(d.model_info.id, d)
     // A new upstream map changes the base entries the per-deployment prices were laid over.
-    costs.on('change', () => this.registerAll())
+    this.unsubscribe.push(costs.on('change', () => this.registerAll()))
     // Deployments added through the routes of other instances of a fleet (see the store's coordinator).
     for (const [id, value] of Object.entries(costs.sharedDeployments())) this.applyShared(id, value)
-    costs.on('deployment', ({ id, deployment }) => this.applyShared(id, deployment))
+    this.unsubscribe.push(costs.on('deployment', ({ id, deployment }) => this.applyShared(id, deployment)))
+  }
+
+  /** Stops following the store (new maps, the fleet's deployments); the prices it registered stay. */
+  dispose(): void {
+    for (const off of this.unsubscribe.splice(0)) off()
   }
 
   /** Every deployment, config entries first, in the order they were added. */

@@ -44,13 +44,20 @@ export interface CostMapHandlerOptions {
 
 /**
  * The handler: a Response for the routes it owns, `null` for any other path so the host can fall through.
+ * `dispose()` releases what it holds on the store (two listeners); call it when the store outlives the
+ * handler, and use the handler no more.
  *
  * @example
  * ```ts
  * const response = (await handler(request)) ?? new Response('Not Found', { status: 404 })
+ * handler.dispose()
  * ```
  */
-export type CostMapHandler = (request: Request) => Promise<Response | null>
+export interface CostMapHandler {
+  (request: Request): Promise<Response | null>
+  /** Releases the handler's subscriptions to the store; the deployment prices it registered stay. */
+  dispose(): void
+}
 
 type Method = 'GET' | 'POST' | 'DELETE'
 interface Context {
@@ -122,7 +129,7 @@ export function createCostMapHandler(costs: ModelCostMap, options: CostMapHandle
     '/model/delete': { POST: { admin: true, body: true, run: ({ body }) => deleteModel(registry, body) } },
   }
 
-  return async (request) => {
+  const handle = async (request: Request): Promise<Response | null> => {
     try {
       const url = new URL(request.url)
       const path = ownPath(url.pathname, basePath)
@@ -149,6 +156,7 @@ export function createCostMapHandler(costs: ModelCostMap, options: CostMapHandle
       return failure(error, options.logger, `${request.method} ${safePath(request.url)}`)
     }
   }
+  return Object.assign(handle, { dispose: () => registry.dispose() })
 }
 
 /** The path of a request for a log line: no query (it may carry a key), never a throw. */

@@ -13,14 +13,6 @@
 
 export type { Authorize, CostMapRole } from './auth'
 export { type BackupManifest, backupManifest, loadBackup } from './backup'
-export type {
-  CoordinationStatus,
-  Coordinator,
-  CoordinatorHost,
-  FetchedMap,
-  FleetRecord,
-  ReloadMode,
-} from './coordinator'
 export { completionCost, costPerToken } from './cost'
 export type {
   Adjustments,
@@ -44,7 +36,7 @@ export {
 } from './integrity'
 export { getModelCostMap, type LoadOptions, type LoadResult } from './loader'
 export type { CostMapData } from './map'
-export { MODEL_INFO_FIELDS, type ModelInfo } from './model-info'
+export { MODEL_INFO_FIELDS, type ModelInfo, type ModelInfoField, type PricingTier } from './model-info'
 export type { RateLimitOptions } from './rate-limit'
 export { findModelInfo, getModelInfo } from './resolve'
 export type { MapLike } from './resolve.index'

@@ -9,7 +9,8 @@
  * ```
  * @module
  */
-export type { CoordinationStatus, Coordinator } from './coordinator'
+// The fleet's types live here, not in the core: `CoordinatorHost` and `FetchedMap` are the store's internals.
+export type { CoordinationStatus, Coordinator, FleetRecord, ReloadMode } from './coordinator'
 // Every subpath re-exports the core: that keeps the shared code in one chunk, so `import 'costmap'` loads two
 // files instead of nine (a third of its cold start), and one import line serves both.
 export * from './index'

@@ -5,13 +5,13 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
-import type { CostMapHandler } from './handler'
 import { failure, type HandlerLogger, HttpError } from './handler.http'
 
 /**
  * A `node:http` request listener that answers with `handler` and 404s every path it does not own. Any
  * request Node's parser lets through gets an HTTP answer (a `TRACE` a 405, a target no URL parser takes a
- * 400), never an exception in the host.
+ * 400), never an exception in the host. The handler stays the caller's: call its `dispose()` when the
+ * server is done with it.
  *
  * @example
  * ```ts
@@ -19,7 +19,10 @@ import { failure, type HandlerLogger, HttpError } from './handler.http'
  * createServer(toNodeListener(createCostMapHandler(costs, { masterKey }))).listen(4000)
  * ```
  */
-export function toNodeListener(handler: CostMapHandler, options: { logger?: HandlerLogger } = {}): RequestListener {
+export function toNodeListener(
+  handler: (request: Request) => Promise<Response | null>,
+  options: { logger?: HandlerLogger } = {},
+): RequestListener {
   return (req, res) =>
     answerNode(
       req,

@@ -4,6 +4,7 @@
  * reloads, the schedule and fleets on top.
  * @module
  */
+import mitt, { type Emitter } from 'mitt'
 import { localBackup } from './backup'
 import { completionCost, costPerToken } from './cost'
 import type { CostArgs, CostResult, TokenCosts } from './cost.types'
@@ -17,37 +18,6 @@ import { reloadResult } from './reload'
 import { findModelInfo, getModelInfo } from './resolve'
 import type { ModelEntry } from './schema'
 import type { ModelCostMapEvents, ModelCostMapOptions, ReloadResult, Snapshot } from './store.types'
-
-type Listener = (payload: never) => void
-
-/**
- * @internal Listeners by event, called in the order they were added, each emit over a copy of the list (a
- * listener removed during an emit still gets that one). mitt's semantics in a few lines, so start-up loads
- * one module fewer.
- * @example
- * ```ts
- * new Emitter<{ ping: number }>().emit('ping', 1)
- * ```
- */
-export class Emitter<Events> {
-  readonly all = new Map<keyof Events, Listener[]>()
-
-  on<K extends keyof Events>(event: K, listener: (payload: Events[K]) => void): void {
-    const list = this.all.get(event)
-    if (list) list.push(listener as Listener)
-    else this.all.set(event, [listener as Listener])
-  }
-
-  off<K extends keyof Events>(event: K, listener: (payload: Events[K]) => void): void {
-    const list = this.all.get(event)
-    const at = list ? list.indexOf(listener as Listener) : -1
-    if (at >= 0) list?.splice(at, 1)
-  }
-
-  emit<K extends keyof Events>(event: K, payload: Events[K]): void {
-    for (const listener of this.all.get(event)?.slice() ?? []) (listener as (p: Events[K]) => void)(payload)
-  }
-}
 
 const MANY_STORES = 10
 let liveStores = 0
@@ -99,7 +69,8 @@ export interface Base {
 export class SnapshotStore {
   protected current: Snapshot
   protected base: Base
-  protected readonly emitter = new Emitter<ModelCostMapEvents>()
+  /** mitt: listeners by event, each emit over a copy of the list; `dispose()` clears `emitter.all`. */
+  protected readonly emitter: Emitter<ModelCostMapEvents> = mitt<ModelCostMapEvents>()
   private version = 1
   private readonly custom = new Map<string, Partial<ModelEntry>>()
 

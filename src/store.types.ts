@@ -3,6 +3,7 @@
  * @module
  */
 import type { Coordinator } from './coordinator'
+import type { Deployment } from './deployments.info'
 import type { PriceChange, PriceChangeGuard } from './diff'
 import type { LoadOptions, LoadResult } from './loader'
 import type { CostMapData } from './map'
@@ -66,15 +67,31 @@ export interface SourceInfo
   last_error: string | null
 }
 
-/** Events of {@link ModelCostMap}. */
-export interface ModelCostMapEvents {
-  [key: string | symbol]: unknown
+/**
+ * Events of {@link ModelCostMap} (`costs.on(event, listener)`), a closed map: a misspelt event name does not
+ * compile. Declared as a type, not an interface, so that it satisfies mitt's `Record<EventType, unknown>`
+ * without an index signature that would let any name through.
+ *
+ * @example
+ * ```ts
+ * costs.on('change', (r) => log.info(`${r.previous_sha256} -> ${r.sha256}: ${r.pricing_changes} price changes`))
+ * costs.on('reload_failed', ({ error, keptVersion }) => alert(`kept version ${keptVersion}: ${error}`))
+ * ```
+ */
+export type ModelCostMapEvents = {
+  /** A reload swapped the map: its result, the sha256 it replaced and the price changes. */
   change: ReloadResult & { previous_sha256: string; price_changes: PriceChange[] }
+  /** Every reload attempt's result (success, unchanged or failed). */
   reload: ReloadResult
+  /** A reload failed and the active map (snapshot `keptVersion`) was kept. */
   reload_failed: { error: string; keptVersion: number }
+  /** The schedule was set, cancelled or ran (here or, with a coordinator, anywhere in the fleet). */
   schedule: ScheduleStatus
-  /** A deployment added, changed or removed (`deployment: null`) on another instance of the fleet. */
-  deployment: { id: string; deployment: unknown }
+  /**
+   * A deployment added, changed or removed (`deployment: null`) on another instance of the fleet, as that
+   * instance shared it (the handler's registry validates it again before applying it).
+   */
+  deployment: { id: string; deployment: Deployment | null }
 }
 
 /**

@@ -1,10 +1,20 @@
 // The built package as users get it: every subpath loads through the exports map in ESM and CJS,
 // and the core bundle never touches express, hono or ioredis.
 import { execFileSync } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const root = join(import.meta.dirname, '..')
 beforeAll(() => {
@@ -129,6 +139,7 @@ describe('the built package', () => {
     try {
       cpSync(join(root, 'dist'), join(dir, 'dist'), { recursive: true })
       cpSync(join(root, 'node_modules/zod'), join(dir, 'node_modules/zod'), { recursive: true })
+      cpSync(join(root, 'node_modules/mitt'), join(dir, 'node_modules/mitt'), { recursive: true })
       const out = execFileSync(
         process.execPath,
         [
@@ -153,5 +164,114 @@ describe('the built package', () => {
       const code = readFileSync(join(root, 'dist', file), 'utf8')
       expect(code).not.toMatch(/from ['"](express|hono|ioredis)['"]|require\(['"](express|hono|ioredis)['"]\)/)
     }
+  })
+})
+
+// What a TypeScript user installs: the packed tarball, compiled against with both module resolutions a
+// project uses. Dependencies and peers come from this repo's node_modules (no registry, no network).
+const CONSUMER_ESM = `
+import { getModelInfo, loadBackup, ModelCostMap, type ModelInfo } from 'costmap'
+import { backupManifest } from 'costmap/backup'
+import type { Coordinator, FleetRecord } from 'costmap/redis'
+// @ts-expect-error internal: the root does not export it
+import type { CoordinatorHost } from 'costmap'
+
+type IsAny<T> = 0 extends 1 & T ? true : false
+type IsUnknown<T> = unknown extends T ? true : false
+const costs = new ModelCostMap({ autoLoad: false })
+const info: ModelInfo = costs.getModelInfo('gpt-4o')
+const n: number | null = info.max_input_tokens
+const notAny: IsAny<typeof info.max_input_tokens> = false
+const notUnknown: IsUnknown<typeof info.max_input_tokens> = false
+const price: number | null = getModelInfo(loadBackup(), 'gpt-4o').input_cost_per_token
+const mode: string | null = info.mode
+const extra: unknown = info.deprecation_date
+// @ts-expect-error a number | null is not a string
+const wrong: string = info.max_input_tokens
+// @ts-expect-error 'chnage' is not an event of ModelCostMap
+costs.on('chnage', () => undefined)
+const off: () => void = costs.on('change', (r) => console.log(r.previous_sha256.length, r.models_count))
+costs.on('reload_failed', ({ error, keptVersion }) => console.log(error.length + keptVersion))
+const coordinator: Coordinator | undefined = undefined
+const record: FleetRecord | null = null
+const count: number = backupManifest().model_count
+export type Host = CoordinatorHost
+export { coordinator, count, extra, mode, n, notAny, notUnknown, off, price, record, wrong }
+`
+const CONSUMER_CJS = `
+import costmap = require('costmap')
+const costs = new costmap.ModelCostMap({ autoLoad: false })
+const n: number | null = costs.getModelInfo('gpt-4o').max_input_tokens
+// @ts-expect-error 'chnage' is not an event of ModelCostMap
+costs.on('chnage', () => undefined)
+export = n
+`
+const compilerOptions = { strict: true, noEmit: true, types: ['node'], lib: ['ES2022', 'DOM'] }
+// node16 also checks the shipped .d.ts/.d.cts files themselves (and their dependencies'): slow, so once.
+const libCheck: Record<string, boolean> = { node16: false, bundler: true }
+
+describe('the packed tarball, as a TypeScript consumer gets it', () => {
+  let dir = ''
+  let packed: string[] = []
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'costmap-consumer-'))
+    const [pack] = JSON.parse(
+      execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8' }),
+    ) as Array<{ filename: string; files: Array<{ path: string }> }>
+    packed = (pack?.files ?? []).map((f) => f.path)
+    const installed = join(dir, 'node_modules/costmap')
+    mkdirSync(installed, { recursive: true })
+    execFileSync('tar', ['-xzf', join(dir, pack?.filename ?? ''), '-C', installed, '--strip-components=1'])
+    for (const name of ['@types', 'zod', 'mitt', 'ofetch', 'undici', 'yaml', 'express', 'hono', 'ioredis'])
+      symlinkSync(join(root, 'node_modules', name), join(dir, 'node_modules', name))
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
+    writeFileSync(join(dir, 'consumer.ts'), CONSUMER_ESM)
+    writeFileSync(join(dir, 'consumer-require.cts'), CONSUMER_CJS)
+    const module = { node16: 'node16', bundler: 'esnext' }
+    for (const [resolution, kind] of Object.entries(module)) {
+      const files = resolution === 'node16' ? ['consumer.ts', 'consumer-require.cts'] : ['consumer.ts']
+      const options = {
+        ...compilerOptions,
+        module: kind,
+        moduleResolution: resolution,
+        skipLibCheck: libCheck[resolution],
+      }
+      writeFileSync(join(dir, `tsconfig.${resolution}.json`), JSON.stringify({ compilerOptions: options, files }))
+    }
+  }, 120_000)
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('ships LICENSE and NOTICE beside dist/ and backup/', () => {
+    expect(packed).toEqual(expect.arrayContaining(['LICENSE', 'NOTICE', 'package.json', 'dist/index.d.ts']))
+    expect(packed).toContain('backup/model_prices_and_context_window.json')
+    expect(readFileSync(join(dir, 'node_modules/costmap/NOTICE'), 'utf8')).toMatch(
+      /model_prices_and_context_window\.json[\s\S]*MIT/,
+    )
+  })
+
+  it.each(['node16', 'bundler'])(
+    'compiles with moduleResolution %s: ModelInfo fields are typed, a misspelt event is an error',
+    (resolution) => {
+      const tsc = join(root, 'node_modules/typescript/bin/tsc')
+      const run = () =>
+        execFileSync(process.execPath, [tsc, '-p', `tsconfig.${resolution}.json`], { cwd: dir, encoding: 'utf8' })
+      expect(run).not.toThrow()
+    },
+    120_000,
+  )
+
+  it('runs from the tarball: a price from the bundled backup', () => {
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { ModelCostMap } from 'costmap'
+         const costs = new ModelCostMap({ autoLoad: false })
+         console.log(costs.getModelInfo('gpt-4o').input_cost_per_token > 0)`,
+      ],
+      { cwd: dir, encoding: 'utf8' },
+    ).trim()
+    expect(out).toBe('true')
   })
 })

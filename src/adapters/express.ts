@@ -10,6 +10,18 @@ import { answerNode, toWebRequest } from '../serve'
 import type { ModelCostMap } from '../store'
 
 /**
+ * The Express router of {@link costMapRoutes}; `dispose()` releases its handler's listeners on the store
+ * (call it when the store outlives the router).
+ *
+ * @example
+ * ```ts
+ * const routes: CostMapRouter = costMapRoutes(costs, { masterKey })
+ * routes.dispose()
+ * ```
+ */
+export type CostMapRouter = Router & { dispose(): void }
+
+/**
  * LiteLLM's cost-map and model-management routes for Express. `express.json()` before it is fine: a
  * body it already parsed is used as it is. An unexpected error answers a generic JSON 500 (logged through
  * `options.logger`), never Express's error page. Mount it with `app.use(router)` or `app.use('/admin', router)`.
@@ -25,7 +37,7 @@ import type { ModelCostMap } from '../store'
  * app.listen(4000)
  * ```
  */
-export function costMapRoutes(costs: ModelCostMap, options: CostMapHandlerOptions = {}): Router {
+export function costMapRoutes(costs: ModelCostMap, options: CostMapHandlerOptions = {}): CostMapRouter {
   // Express strips the mount path from req.url itself, so the prefix is mounted here, not matched.
   const { basePath, ...rest } = options
   const handler = createCostMapHandler(costs, rest)
@@ -35,10 +47,11 @@ export function costMapRoutes(costs: ModelCostMap, options: CostMapHandlerOption
     const produce = () => handler(toWebRequest(req, consumedBody(req as IncomingMessage & { body?: unknown })))
     answerNode(req, res, produce, options.logger, () => void next())
   })
-  if (!basePath || basePath === '/') return router
+  const dispose = { dispose: () => handler.dispose() }
+  if (!basePath || basePath === '/') return Object.assign(router, dispose)
   const outer = express.Router()
   outer.use(basePath, router)
-  return outer
+  return Object.assign(outer, dispose)
 }
 
 /** A body parser that ran before us has read the stream: what it parsed is all there is. */

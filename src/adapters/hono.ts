@@ -8,6 +8,18 @@ import { type CostMapHandlerOptions, createCostMapHandler, ROUTE_PATHS } from '.
 import type { ModelCostMap } from '../store'
 
 /**
+ * The Hono app of {@link costMapRoutes}; `dispose()` releases its handler's listeners on the store (call it
+ * when the store outlives the app).
+ *
+ * @example
+ * ```ts
+ * const routes: CostMapApp = costMapRoutes(costs, { masterKey })
+ * routes.dispose()
+ * ```
+ */
+export type CostMapApp = Hono & { dispose(): void }
+
+/**
  * LiteLLM's cost-map and model-management routes for Hono; mount with `app.route('/', …)` (under a
  * prefix, pass the same prefix as `basePath`).
  *
@@ -21,11 +33,11 @@ import type { ModelCostMap } from '../store'
  * app.route('/', costMapRoutes(new ModelCostMap(), { masterKey: process.env.LITELLM_MASTER_KEY }))
  * ```
  */
-export function costMapRoutes(costs: ModelCostMap, options: CostMapHandlerOptions = {}): Hono {
+export function costMapRoutes(costs: ModelCostMap, options: CostMapHandlerOptions = {}): CostMapApp {
   const handler = createCostMapHandler(costs, options)
   const app = new Hono()
   for (const path of ROUTE_PATHS) app.all(path, async (c) => (await handler(c.req.raw)) ?? c.notFound())
-  return app
+  return Object.assign(app, { dispose: () => handler.dispose() })
 }
 
 export type { Authorize, CostMapRole } from '../auth'
