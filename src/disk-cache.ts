@@ -5,7 +5,7 @@
  */
 
 import type { BuiltMap } from './integrity'
-import { buildCheckedText, type ResolvedLoadOptions, sha256Hex } from './loader'
+import { sha256Hex } from './loader'
 import { writeFileAtomic } from './write-atomic'
 
 /** @internal What is stored beside the map text. */
@@ -45,17 +45,18 @@ export async function readCache(file: string): Promise<{ text: string; meta: Cac
 }
 
 /**
- * @internal The cached map, validated like a download, when it exists and is newer than `notBefore`.
- * @throws when the file is there but broken (the caller warns and ignores it)
+ * @internal The cached map, passed through `admit` (the store's gate, like a download), when it exists and
+ * is newer than `notBefore`.
+ * @throws when the file is there but broken or refused (the caller warns and ignores it)
  */
 export async function loadCachedMap(
   file: string,
   notBefore: string,
-  options: ResolvedLoadOptions,
+  admit: (text: string, sha256: string) => BuiltMap,
 ): Promise<{ built: BuiltMap; sha256: string; meta: CacheMeta } | null> {
   const cached = await readCache(file)
   if (!cached || Date.parse(cached.meta.fetched_at) <= Date.parse(notBefore)) return null
   const sha256 = await sha256Hex(cached.text)
   if (sha256 !== cached.meta.sha256) throw new Error('the cache file does not match its recorded sha256')
-  return { built: buildCheckedText(cached.text, sha256, options), sha256, meta: cached.meta }
+  return { built: admit(cached.text, sha256), sha256, meta: cached.meta }
 }

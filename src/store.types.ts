@@ -96,7 +96,12 @@ export interface ModelCostMapOptions extends Omit<LoadOptions, 'etag' | 'activeM
   scheduleHours?: number
   /** Spread scheduled reloads over up to this fraction of the interval (0..1). @default 0 */
   scheduleJitter?: number
-  priceChangeGuard?: PriceChangeGuard
+  /**
+   * Holds back a map (fetched, from the fleet or from the cache file) whose effective prices moved
+   * suspiciously; see {@link PriceChangeGuard}. `false` turns it off.
+   * @default holds only a model that charged something and would now be free
+   */
+  priceChangeGuard?: PriceChangeGuard | false
   /** Models and custom prices to register at start (see {@link ModelCostMap.registerModel}). */
   models?: Record<string, Partial<ModelEntry>>
   /**
