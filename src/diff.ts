@@ -128,35 +128,55 @@ function same(a: unknown, b: unknown): boolean {
 }
 
 /**
- * Holds back a new map whose prices moved suspiciously (status `failed`, the active map kept, the file
- * remembered as rejected). The object form compares the *effective* prices of every model present in both
- * maps, as the pricing engine would charge them: each top-level price field, each `tiered_pricing[i]` price,
- * each `search_context_cost_per_query.<size>`, each numeric `provider_specific_entry` multiplier, and the
- * prices `fallback_generalizations` rules fill in. It holds a map when a price
- * - moved by more than `maxFactor` either way (default 10),
- * - moved to or from 0 (a price silently becoming free, or a free model silently becoming paid),
- * - disappeared while its model is still there (that model would then be priced at $0).
+ * Holds back a map whose prices moved suspiciously (status `failed`, the active map kept, the file remembered
+ * as rejected). The object form compares the *effective* prices of every model present in both maps, as the
+ * pricing engine would charge them: each top-level price field, each `tiered_pricing[i]` price, each
+ * `search_context_cost_per_query.<size>`, each numeric `provider_specific_entry` multiplier, and the prices
+ * `fallback_generalizations` rules fill in. It always holds a model that charged something and would now be
+ * free (every price 0 or gone: it would be billed $0). It also holds, unless turned off, a price that
+ * - moved by more than `maxFactor` either way (10; `Infinity` turns this off),
+ * - moved to 0 (`holdToZero`) or from 0 (`holdFromZero`, a free model silently becoming paid),
+ * - disappeared while its model is still there (`holdVanished`).
  *
  * `ignoreFields` lets a known change through: a price name (`input_cost_per_token`,
  * `tiered_pricing[0].input_cost_per_token`) for every model, or `model.name` for one model. The function form
- * replaces the built-in comparison: it gets the sync diff and returns a reason to refuse, or null to accept.
- * `false` turns the guard off.
+ * replaces the comparison: it gets the sync diff and returns a reason to refuse, or null to accept. `false`
+ * turns the guard off.
  *
- * Unset, a narrower default applies: a map is held only when a model that charged something would now be
- * free (every effective price 0 or gone), because that model would be billed $0. Real upstream updates
- * restructure price fields every month (15 of the 22 monthly transitions of 2025-02..2026-07 drop or move
- * some price by the object form's rules), and a held file stays held until upstream changes it again, so
- * the stricter object form is for operators who review each change (and list what they accept in
- * `ignoreFields`).
+ * Unset, the guard is `{ maxFactor: Infinity, holdToZero: false, holdFromZero: false, holdVanished: false }`:
+ * only models becoming free. Real upstream updates restructure price fields every month (the full form holds
+ * 15 of the 22 transitions of 2025-02..2026-07, and even moves to 0 alone hold one: upstream zeroed a retired
+ * model's output price in 2026-04, and every later map keeps it), while a held file stays held until upstream
+ * changes it again; so the full form is for operators who review each change.
  *
  * @example
  * ```ts
  * new ModelCostMap({ priceChangeGuard: { maxFactor: 10, ignoreFields: ['gpt-4o.input_cost_per_token'] } })
  * ```
  */
-export type PriceChangeGuard =
-  | { maxFactor?: number; ignoreFields?: readonly string[] }
-  | ((diff: CostMapDiff) => string | null)
+export type PriceChangeGuard = PriceChangeRules | ((diff: CostMapDiff) => string | null)
+
+/** The object form of {@link PriceChangeGuard}. @example `{ maxFactor: 10, holdVanished: false }` */
+export interface PriceChangeRules {
+  /** Hold a price that moved more than this factor either way. @default 10 */
+  maxFactor?: number
+  /** Hold a price that moved to 0. @default true */
+  holdToZero?: boolean
+  /** Hold a price that moved from 0 to a price. @default true */
+  holdFromZero?: boolean
+  /** Hold a price that disappeared from a model that is still there. @default true */
+  holdVanished?: boolean
+  /** Prices never held: `field` (every model) or `model.field`. */
+  ignoreFields?: readonly string[]
+}
+
+/** @internal The guard when `priceChangeGuard` is not set (see {@link PriceChangeGuard}). */
+export const DEFAULT_PRICE_CHANGE_GUARD: PriceChangeRules = Object.freeze({
+  maxFactor: Number.POSITIVE_INFINITY,
+  holdToZero: false,
+  holdFromZero: false,
+  holdVanished: false,
+})
 
 /** One effective price the guard held, and why. */
 export interface HeldPrice {
@@ -165,7 +185,7 @@ export interface HeldPrice {
   field: string
   old: number
   new: number | null
-  why: 'to 0' | 'from 0' | 'vanished' | `more than ${number}x`
+  why: 'to 0' | 'from 0' | 'vanished' | 'model now free' | `more than ${number}x`
 }
 
 /** How many held prices the reason names before it gives the count. */
@@ -176,14 +196,14 @@ const NAMED = 5
  * function guard asks for it.
  */
 export function checkGuard(
-  guard: PriceChangeGuard | 'free' | false | undefined,
+  guard: PriceChangeGuard | false | undefined,
   before: CostMapData,
   after: CostMapData,
   diff: () => CostMapDiff,
 ): string | null {
   if (!guard) return null
   if (typeof guard === 'function') return guard(diff())
-  const held = heldPrices(before, after, guard === 'free' ? null : guard)
+  const held = heldPrices(before, after, guard)
   if (held.length === 0) return null
   const named = held
     .slice(0, NAMED)
@@ -193,17 +213,17 @@ export function checkGuard(
 }
 
 /**
- * @internal Every effective price of a model present in both maps that moved in a way `guard` holds; with
- * `null` (the default guard), only the prices of models that would become free. Only entries that are
- * different objects are compared, unless the fill rules changed (then every model is).
+ * @internal Every effective price of a model present in both maps that moved in a way `rules` hold. Only
+ * entries that are different objects are compared, unless the fill rules changed (then every model is).
+ * @example
+ * ```ts
+ * heldPrices(active, candidate, { maxFactor: 10 }).map((h) => `${h.model}.${h.field}`)
+ * ```
  */
-export function heldPrices(
-  before: CostMapData,
-  after: CostMapData,
-  guard: { maxFactor?: number; ignoreFields?: readonly string[] } | null,
-): HeldPrice[] {
-  const maxFactor = guard?.maxFactor ?? 10
-  const ignore = new Set(guard?.ignoreFields ?? [])
+export function heldPrices(before: CostMapData, after: CostMapData, rules: PriceChangeRules): HeldPrice[] {
+  const maxFactor = rules.maxFactor ?? 10
+  const ignore = new Set(rules.ignoreFields ?? [])
+  const ignored = (model: string, field: string) => ignore.has(field) || ignore.has(`${model}.${field}`)
   const oldRules = fillRules(before)
   const newRules = fillRules(after)
   const rulesMoved = !same(ruleInfo(oldRules), ruleInfo(newRules))
@@ -214,14 +234,11 @@ export function heldPrices(
     if (now === undefined || (old === now && !rulesMoved)) continue
     const a = effectivePrices(model, old, oldRules)
     const b = effectivePrices(model, now, newRules)
-    if (!guard) {
-      if (charges(a) && !charges(b)) for (const [field, was] of a) if (was !== 0) held.push(freed(model, field, was, b))
-      continue
-    }
+    const free = charges(a) && !charges(b)
     for (const [field, was] of a) {
-      if (ignore.has(field) || ignore.has(`${model}.${field}`)) continue
+      if (ignored(model, field)) continue
       const is = b.get(field)
-      const why = heldWhy(was, is, maxFactor)
+      const why = free && was !== 0 ? 'model now free' : heldWhy(was, is, maxFactor, rules)
       if (why) held.push({ model, field, old: was, new: is ?? null, why })
     }
     // A price only the new entry has passes: it loses nothing the old entry charged.
@@ -234,16 +251,16 @@ function charges(prices: Map<string, number>): boolean {
   return false
 }
 
-function freed(model: string, field: string, was: number, now: Map<string, number>): HeldPrice {
-  const is = now.get(field)
-  return { model, field, old: was, new: is ?? null, why: is === undefined ? 'vanished' : 'to 0' }
-}
-
-function heldWhy(was: number, is: number | undefined, maxFactor: number): HeldPrice['why'] | null {
-  if (is === undefined) return 'vanished'
+function heldWhy(
+  was: number,
+  is: number | undefined,
+  maxFactor: number,
+  rules: PriceChangeRules,
+): HeldPrice['why'] | null {
+  if (is === undefined) return rules.holdVanished === false ? null : 'vanished'
   if (is === was) return null
-  if (is === 0) return 'to 0'
-  if (was === 0) return 'from 0'
+  if (is === 0) return rules.holdToZero === false ? null : 'to 0'
+  if (was === 0) return rules.holdFromZero === false ? null : 'from 0'
   return Math.max(is / was, was / is) > maxFactor ? `more than ${maxFactor}x` : null
 }
 

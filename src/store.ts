@@ -7,7 +7,7 @@ import type {
   FleetRecord,
   ReloadMode,
 } from './coordinator'
-import { type CostMapDiff, checkGuard, diffCostMaps } from './diff'
+import { type CostMapDiff, checkGuard, DEFAULT_PRICE_CHANGE_GUARD, diffCostMaps } from './diff'
 import { loadCachedMap, writeCache } from './disk-cache'
 import { CostMapError, errorText } from './errors'
 import type { BuiltMap } from './integrity'
@@ -235,7 +235,7 @@ export class ModelCostMap extends SnapshotStore {
    */
   private admit(text: string, sha256: string): BuiltMap {
     const built = buildCheckedText(text, sha256, this.loadOptions(null))
-    const guard = this.options.priceChangeGuard === undefined ? 'free' : this.options.priceChangeGuard
+    const guard = this.options.priceChangeGuard ?? DEFAULT_PRICE_CHANGE_GUARD
     const held = checkGuard(guard, this.base.built.map, built.map, () => this.diffTo(built.map))
     if (held) {
       this.lastDiff = null

@@ -99,7 +99,8 @@ export interface ModelCostMapOptions extends Omit<LoadOptions, 'etag' | 'activeM
   /**
    * Holds back a map (fetched, from the fleet or from the cache file) whose effective prices moved
    * suspiciously; see {@link PriceChangeGuard}. `false` turns it off.
-   * @default holds only a model that charged something and would now be free
+   * @default `{ maxFactor: Infinity, holdToZero: false, holdFromZero: false, holdVanished: false }`: a model that
+   *   would become free
    */
   priceChangeGuard?: PriceChangeGuard | false
   /** Models and custom prices to register at start (see {@link ModelCostMap.registerModel}). */
