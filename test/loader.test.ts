@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { backupManifest } from '../src/backup'
 import { getModelCostMap } from '../src/loader'
-import { HISTORY, historyFiles, MAIN_MAP, readText } from './support/data'
+import { bloatedMap, HISTORY, historyFiles, MAIN_MAP, readText } from './support/data'
 import { startProxy } from './support/proxy'
 import { type Reply, type Script, startServer, syntheticMap, type TestServer } from './support/server'
 
@@ -403,21 +403,10 @@ describe('shrink checks with real maps', () => {
   })
 })
 
-/** The real map with every model cloned under `times - 1` new keys: `times` x the models, same shape. */
-function bloated(times: number): string {
-  const map = JSON.parse(readText(MAIN_MAP)) as Record<string, unknown>
-  const out: Record<string, unknown> = { ...map }
-  for (const [key, value] of Object.entries(map)) {
-    if (key === 'sample_spec' || key === 'fallback_generalizations') continue
-    for (let i = 1; i < times; i++) out[`${key}-clone-${i}`] = value
-  }
-  return JSON.stringify(out)
-}
-
 describe('abnormal growth is refused like an abnormal shrink', () => {
   let body = ''
   beforeAll(() => {
-    body = bloated(10)
+    body = bloatedMap(10)
   })
 
   it.each([
