@@ -85,7 +85,8 @@ export interface ModelCostMapEvents {
  * new ModelCostMap({ cacheFile: '/var/cache/costmap.json', scheduleHours: 6, logger: pino() })
  * ```
  */
-export interface ModelCostMapOptions extends Omit<LoadOptions, 'etag' | 'activeModelCount' | 'signal' | 'logger'> {
+export interface ModelCostMapOptions
+  extends Omit<LoadOptions, 'etag' | 'activeModelCount' | 'activeIsBackup' | 'signal' | 'logger'> {
   /** The remote map. @default env LITELLM_MODEL_COST_MAP_URL, else LiteLLM's upstream URL */
   url?: string
   /** Start loading the remote map in the background at construction. @default true */
