@@ -51,7 +51,10 @@ export interface CoordinatorHost {
   fetch(etag: string | null): Promise<FetchedMap | ReloadResult>
   /** Applies a map this instance fetched and validated. */
   apply(fetched: FetchedMap): Promise<ReloadResult>
-  /** Verifies (sha256, schema, integrity) and applies a map another instance published. */
+  /**
+   * Verifies a map another instance published (sha256, then the store's one gate: schema, integrity and the
+   * price-change guard against this instance's map) and applies it.
+   */
   adopt(text: string, record: FleetRecord): Promise<ReloadResult>
   /** A failed ReloadResult that keeps the active map (and says why). */
   fail(error: string): ReloadResult

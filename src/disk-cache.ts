@@ -14,7 +14,7 @@
 
 import { CostMapError } from './errors'
 import type { BuiltMap } from './integrity'
-import { buildCheckedText, type ResolvedLoadOptions, sha256Hex } from './loader'
+import { sha256Hex } from './loader'
 import { writeFileAtomic } from './write-atomic'
 
 /** @internal What is stored beside the map text. */
@@ -242,24 +242,25 @@ function parseMeta(text: string, where: string): CacheMeta {
 }
 
 /**
- * @internal The cached map, validated like a download, when it exists and is newer than `notBefore`.
- * Reading is bounded by `options.timeoutMs` and `options.maxBytes`.
- * @throws {CostMapError} when the file is there but broken (the caller warns and ignores it)
+ * @internal The cached map, passed through `admit` (the store's gate, like a download), when it exists and
+ * is newer than `notBefore`. Reading is bounded by `limits.timeoutMs` and `limits.maxBytes`.
+ * @throws {CostMapError} when the file is there but broken or refused (the caller warns and ignores it)
  * @example
  * ```ts
- * const cached = await loadCachedMap(file, backupManifest().generated_at, resolveLoadOptions(url, options))
+ * const cached = await loadCachedMap(file, backupManifest().generated_at, { timeoutMs: 5000 }, admit)
  * ```
  */
 export async function loadCachedMap(
   file: string,
   notBefore: string,
-  options: ResolvedLoadOptions,
+  limits: { timeoutMs: number; maxBytes?: number },
+  admit: (text: string, sha256: string) => BuiltMap,
 ): Promise<{ built: BuiltMap; sha256: string; meta: CacheMeta } | null> {
-  const cached = await readCache(file, options)
+  const cached = await readCache(file, limits)
   if (!cached || Date.parse(cached.meta.fetched_at) <= Date.parse(notBefore)) return null
   const sha256 = await sha256Hex(cached.text)
   if (sha256 !== cached.meta.sha256)
     throw new CostMapError('INTEGRITY_FAILED', 'the cache file does not match its recorded sha256')
-  // The one place the cached map is validated: the same checks as a download.
-  return { built: buildCheckedText(cached.text, sha256, options), sha256, meta: cached.meta }
+  // The one place the cached map is validated: the store's gate, the same checks as a download.
+  return { built: admit(cached.text, sha256), sha256, meta: cached.meta }
 }

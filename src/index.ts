@@ -25,7 +25,7 @@ export type {
 } from './cost.types'
 export type { ResolveEnv } from './deployments'
 export type { Deployment } from './deployments.info'
-export { type CostMapDiff, diffCostMaps, type PriceChange, type PriceChangeGuard } from './diff'
+export { type CostMapDiff, diffCostMaps, type PriceChange, type PriceChangeGuard, type PriceChangeRules } from './diff'
 export { CostMapError, type CostMapErrorCode, isCostMapError } from './errors'
 export { type CostMapHandler, type CostMapHandlerOptions, createCostMapHandler } from './handler'
 export {

@@ -123,6 +123,11 @@ export function build(
       )
     }
   }
+  const growth = options.growthReference
+  const most = options.maxGrowthRatio ?? 5
+  if (growth && growth.count > 0 && count > growth.count * most) {
+    return fail(`map grew abnormally (fetched=${count}, ${growth.name}=${growth.count}, threshold=${most}x)`)
+  }
   const meta = buildMapMeta(source.fallback_generalizations, map, keys, entries, report, options.sha256 ?? null)
   for (const entry of entries) Object.freeze(entry)
   report.ok = true

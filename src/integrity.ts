@@ -53,6 +53,10 @@ export interface IntegrityOptions {
   maxShrinkRatio?: number
   /** Model counts to compare against (the backup, the active map). */
   referenceCounts?: Array<{ name: string; count: number }>
+  /** Reject a map with more than ratio x `growthReference.count` models (abnormal growth). @default 5 */
+  maxGrowthRatio?: number
+  /** The count abnormal growth is measured against (none: no growth check). */
+  growthReference?: { name: string; count: number }
   /** Reject the map when more than this share of entries is invalid. @default 0.05 */
   maxInvalidRatio?: number
   /** Per-token prices above this are flagged in `suspicious_prices` (not dropped). @default 0.01 */

@@ -24,8 +24,18 @@ export interface LoadOptions extends TransportOptions {
   minModelCount?: number
   /** @default env MODEL_COST_MAP_MAX_SHRINK_RATIO, else 0.5 */
   maxShrinkRatio?: number
-  /** Also reject a map smaller than ratio x this count (the map you already serve). */
+  /**
+   * Also reject a map smaller than ratio x this count (the map you already serve). The count is trusted up to
+   * {@link ACTIVE_REFERENCE_CAP} x the bundled backup's, so one bloated map that went live cannot make every
+   * genuine map after it look shrunk.
+   */
   activeModelCount?: number
+  /**
+   * Reject a map with more than this many times the models of the reference (the larger of the bundled
+   * backup's count and the trusted active count): a bloated map is treated like a shrunk one.
+   * @default env MODEL_COST_MAP_MAX_GROWTH_RATIO, else 5
+   */
+  maxGrowthRatio?: number
   /** Reject a map when more than this share of its entries is invalid. @default 0.05 */
   maxInvalidRatio?: number
   /** Flag per-token prices above this. @default 0.01 */
@@ -34,6 +44,11 @@ export interface LoadOptions extends TransportOptions {
   backup?: string | Record<string, unknown>
   /** Where `warn` lines go when the remote map is not used. @default none */
   logger?: { warn?: (message: string) => void }
+  /**
+   * @internal The active map is the backup itself: with a backup of your own (often a trimmed map), its
+   * count is no reference for growth.
+   */
+  activeIsBackup?: boolean
   /** @internal The active map: entries written exactly as there are not checked again. */
   previous?: BuiltMap
 }
@@ -67,8 +82,17 @@ export interface ResolvedLoadOptions extends LoadOptions {
   local: boolean
   minModelCount: number
   maxShrinkRatio: number
+  maxGrowthRatio: number
   timeoutMs: number
 }
+
+/**
+ * The active map's count is a shrink and growth reference only up to this many times the bundled backup's
+ * count. Upstream grew about 1.25x in its busiest month (2025-12 -> 2026-01) and shrinks rarely, so a live
+ * map beyond 1.5x the backup is more likely bloated than genuine; capping it keeps a genuine map of the
+ * backup's size (or three quarters of it) admissible after a bloated one.
+ */
+export const ACTIVE_REFERENCE_CAP = 1.5
 
 /** @internal Applies LiteLLM's env variables; explicit options win. */
 export function resolveLoadOptions(url: string | undefined, options: LoadOptions = {}): ResolvedLoadOptions {
@@ -79,6 +103,7 @@ export function resolveLoadOptions(url: string | undefined, options: LoadOptions
     local: options.local ?? env.LITELLM_LOCAL_MODEL_COST_MAP?.toLowerCase() === 'true',
     minModelCount: options.minModelCount ?? envNumber(env.MODEL_COST_MAP_MIN_MODEL_COUNT, 50),
     maxShrinkRatio: options.maxShrinkRatio ?? envNumber(env.MODEL_COST_MAP_MAX_SHRINK_RATIO, 0.5),
+    maxGrowthRatio: options.maxGrowthRatio ?? envNumber(env.MODEL_COST_MAP_MAX_GROWTH_RATIO, 5),
     timeoutMs: options.timeoutMs ?? envNumber(env.COSTMAP_TIMEOUT_MS, 5000),
   }
 }
@@ -141,14 +166,16 @@ export type Candidate =
   | { kind: 'new'; built: BuiltMap; sha256: string; text: string; etag: string | null }
 
 /**
- * @internal Fetches and validates the remote map. A file that fails validation is remembered by its
- * sha256 in `rejected`, so the same bad bytes are refused at once on the next tick instead of re-checked.
+ * @internal Fetches the remote map and passes it through `admit` (the store's gate; by default the integrity
+ * checks). A file `admit` refuses is remembered by its sha256 in `rejected`, so the same bad bytes are
+ * refused at once on the next tick instead of re-checked.
  * @throws {CostMapError} transport codes, `INVALID_JSON`, `INTEGRITY_FAILED`
  */
 export async function fetchCandidate(
   options: ResolvedLoadOptions,
   activeSha: string | null,
   rejected: Map<string, string>,
+  admit: (text: string, sha256: string) => BuiltMap = (text, sha256) => buildCheckedText(text, sha256, options),
 ): Promise<Candidate> {
   const fetched = await fetchText(options.url, options)
   if (fetched.notModified) return { kind: 'not_modified' }
@@ -157,7 +184,7 @@ export async function fetchCandidate(
   const known = rejected.get(sha256)
   if (known) throw new CostMapError('INTEGRITY_FAILED', `${known} (this file was rejected before)`)
   try {
-    const built = buildCheckedText(fetched.text, sha256, options)
+    const built = admit(fetched.text, sha256)
     return { kind: 'new', built, sha256, text: fetched.text, etag: fetched.etag }
   } catch (error) {
     rejected.set(sha256, errorText(error))
@@ -190,18 +217,34 @@ export function buildCheckedText(text: string, sha256: string, options: Resolved
 }
 
 function integrityOptions(text: string, sha256: string, options: ResolvedLoadOptions): IntegrityOptions {
-  const referenceCounts = [{ name: 'backup', count: options.backup ? 0 : backupManifest().model_count }]
-  if (options.activeModelCount) referenceCounts.push({ name: 'active', count: options.activeModelCount })
+  const backup = options.backup ? 0 : backupManifest().model_count
+  const referenceCounts = [{ name: 'backup', count: backup }]
+  const active = trustedActiveCount(options.activeModelCount ?? 0, backup)
+  if (active) referenceCounts.push({ name: 'active', count: active })
+  const growth =
+    active > backup && !(backup === 0 && options.activeIsBackup)
+      ? { name: 'active', count: active }
+      : { name: 'backup', count: backup }
   return {
     text,
     sha256,
     minModelCount: options.minModelCount,
     maxShrinkRatio: options.maxShrinkRatio,
     referenceCounts,
+    maxGrowthRatio: options.maxGrowthRatio,
+    growthReference: growth,
     previous: options.previous,
     ...(options.maxInvalidRatio === undefined ? {} : { maxInvalidRatio: options.maxInvalidRatio }),
     ...(options.priceCeiling === undefined ? {} : { priceCeiling: options.priceCeiling }),
   }
+}
+
+/**
+ * @internal The active count as a reference: capped at {@link ACTIVE_REFERENCE_CAP} x the bundled backup's
+ * count (uncapped with a backup of your own, whose count says nothing about upstream's).
+ */
+export function trustedActiveCount(active: number, backup: number): number {
+  return backup > 0 ? Math.min(active, Math.floor(backup * ACTIVE_REFERENCE_CAP)) : active
 }
 
 async function fromBackup(

@@ -30,18 +30,25 @@ export class Leader {
     const before = host.activeSha()
     try {
       if (mode === 'manual') fleet.revision = await fleet.redis.incr(fleet.keys.revision)
+      // Read before the lease, so a reload that finishes while this one waits is told from one that never ran.
+      const checked = await fleet.redis.hget(fleet.keys.current, 'checked_at')
       const lease = await this.acquire()
-      if (!lease) return mode === 'scheduled' ? host.unchanged() : await this.follow(before)
-      try {
-        const interval = mode === 'scheduled' ? await fleet.plan.due() : null
-        if (mode === 'scheduled' && interval === null) return host.unchanged()
-        return await this.fetchAndPublish(lease, interval)
-      } finally {
-        await this.release(lease)
-      }
+      if (!lease) return mode === 'scheduled' ? host.unchanged() : await this.follow(before, checked)
+      return await this.lead(lease, mode)
     } catch (error) {
       fleet.noteError(error)
       return host.fail(`Redis failed during the reload (${errorText(error)}); current pricing data was kept`)
+    }
+  }
+
+  /** Runs the reload under `lease` and releases it. */
+  private async lead(lease: string, mode: ReloadMode): Promise<ReloadResult> {
+    try {
+      const interval = mode === 'scheduled' ? await this.fleet.plan.due() : null
+      if (mode === 'scheduled' && interval === null) return this.host().unchanged()
+      return await this.fetchAndPublish(lease, interval)
+    } finally {
+      await this.release(lease)
     }
   }
 
@@ -101,11 +108,17 @@ export class Leader {
     return Number(await redis.eval(PUBLISH_SCRIPT, keyList.length, ...keyList, lease, ...args))
   }
 
-  /** Another instance holds the lease: wait for it to finish (bounded), then apply what it published. */
-  private async follow(before: string): Promise<ReloadResult> {
+  /**
+   * Another instance holds the lease: wait for it to finish (bounded), then apply what it published. When no
+   * reload finished meanwhile (`checked_at` did not move: the holder died or hangs), take the lease and fetch
+   * here; if that is not possible either, say so: this reload fetched nothing.
+   */
+  private async follow(before: string, checked: string | null): Promise<ReloadResult> {
     const { fleet } = this
     const host = this.host()
-    const deadline = Date.now() + fleet.settings.leaseMs + fleet.settings.commandTimeoutMs
+    const holder = await fleet.redis.get(fleet.keys.lease)
+    const waitMs = fleet.settings.leaseMs + fleet.settings.commandTimeoutMs
+    const deadline = Date.now() + waitMs
     while (Date.now() < deadline && (await fleet.redis.exists(fleet.keys.lease))) await sleep(50)
     const raw = await fleet.redis.hgetall(fleet.keys.current)
     const record = parseRecord(raw)
@@ -113,6 +126,14 @@ export class Leader {
     // Applied here or by the hint that arrived meanwhile: report the change this reload brought.
     const adopted = fleet.lastAdoption
     if (adopted && adopted.before === before && host.activeSha() !== before) return adopted.result
+    if ((raw.checked_at ?? null) === checked) {
+      const lease = await this.acquire()
+      if (lease) return this.lead(lease, 'manual')
+      const who = holder?.replace(/:\d+$/, '') ?? 'another instance'
+      return host.fail(
+        `the fleet's lease holder (${who}) did not finish a reload within ${waitMs} ms and the lease is still taken; nothing was fetched, current pricing data was kept`,
+      )
+    }
     if (raw.last_status === 'failed') return host.fail(`the reload on ${raw.last_by} failed: ${raw.last_error}`)
     return host.unchanged()
   }

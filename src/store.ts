@@ -7,7 +7,7 @@ import type {
   FleetRecord,
   ReloadMode,
 } from './coordinator'
-import { type CostMapDiff, checkGuard, diffCostMaps } from './diff'
+import { type CostMapDiff, checkGuard, DEFAULT_PRICE_CHANGE_GUARD, diffCostMaps } from './diff'
 import { CacheWriter, loadCachedMap } from './disk-cache'
 import { CostMapError, errorText } from './errors'
 import type { BuiltMap } from './integrity'
@@ -182,17 +182,11 @@ export class ModelCostMap extends SnapshotStore {
     this.abort = new AbortController()
     try {
       const active = this.base.source === 'remote' ? this.base.sha256 : null
-      const candidate = await fetchCandidate({ ...options, signal: this.abort.signal }, active, this.rejected)
+      const admit = (text: string, sha256: string) => this.admit(text, sha256)
+      const candidate = await fetchCandidate({ ...options, signal: this.abort.signal }, active, this.rejected, admit)
       if (candidate.kind !== 'new') {
         if (candidate.kind === 'same') this.etag = candidate.etag
         return this.result('unchanged', null)
-      }
-      const guard = this.options.priceChangeGuard
-      const held = guard ? checkGuard(guard, this.diffTo(candidate.built.map)) : null
-      if (held) {
-        this.lastDiff = null
-        this.rejected.set(candidate.sha256, `held back by priceChangeGuard: ${held}`)
-        return this.fail(`held back by priceChangeGuard: ${held}`)
       }
       return { ...candidate, url: options.url }
     } catch (error) {
@@ -226,11 +220,31 @@ export class ModelCostMap extends SnapshotStore {
           `[costmap] the fleet's map does not match its sha256 ${record.sha256}`,
         )
       }
-      const built = buildCheckedText(text, sha256, this.loadOptions(null))
+      const built = this.admit(text, sha256)
       return await this.applyFetched({ built, sha256, text, etag: record.etag, url: record.url })
     } catch (error) {
       return this.fail(errorText(error))
     }
+  }
+
+  /**
+   * The one gate of every map that can become active (fetched, adopted from the fleet, read from the cache
+   * file): entry schema and integrity (counts against the backup and the trusted active count, growth),
+   * then the price-change guard against the active upstream map. Redis and the cache file are checked as
+   * strictly as the upstream, because whoever can write them would otherwise decide prices.
+   *
+   * @throws {CostMapError} `INVALID_JSON`, or `INTEGRITY_FAILED` with the reason (a held map's starts with
+   *   `held back by priceChangeGuard:`)
+   */
+  private admit(text: string, sha256: string): BuiltMap {
+    const built = buildCheckedText(text, sha256, this.loadOptions(null))
+    const guard = this.options.priceChangeGuard ?? DEFAULT_PRICE_CHANGE_GUARD
+    const held = checkGuard(guard, this.base.built.map, built.map, () => this.diffTo(built.map))
+    if (held) {
+      this.lastDiff = null
+      throw new CostMapError('INTEGRITY_FAILED', `held back by priceChangeGuard: ${held}`)
+    }
+    return built
   }
 
   private loadOptions(etag: string | null) {
@@ -238,6 +252,7 @@ export class ModelCostMap extends SnapshotStore {
       ...this.options,
       etag,
       activeModelCount: this.base.built.report.model_count,
+      activeIsBackup: this.base.source === 'local' && this.base.url === null,
       previous: this.base.built,
     })
   }
@@ -309,7 +324,8 @@ export class ModelCostMap extends SnapshotStore {
   private async loadCache(file: string): Promise<void> {
     try {
       const notBefore = this.options.backup === undefined ? backupManifest().generated_at : '1970-01-01T00:00:00Z'
-      const cached = await loadCachedMap(file, notBefore, resolveLoadOptions(this.options.url, this.options))
+      const limits = resolveLoadOptions(this.options.url, this.options)
+      const cached = await loadCachedMap(file, notBefore, limits, (text, sha256) => this.admit(text, sha256))
       if (!cached) return
       this.apply(cached, 'local', file, null)
       this.base.loadedAt = cached.meta.fetched_at

@@ -102,7 +102,8 @@ export type ModelCostMapEvents = {
  * new ModelCostMap({ cacheFile: '/var/cache/costmap.json', scheduleHours: 6, logger: pino() })
  * ```
  */
-export interface ModelCostMapOptions extends Omit<LoadOptions, 'etag' | 'activeModelCount' | 'signal' | 'logger'> {
+export interface ModelCostMapOptions
+  extends Omit<LoadOptions, 'etag' | 'activeModelCount' | 'activeIsBackup' | 'signal' | 'logger'> {
   /** The remote map. @default env LITELLM_MODEL_COST_MAP_URL, else LiteLLM's upstream URL */
   url?: string
   /** Start loading the remote map in the background at construction. @default true */
@@ -113,7 +114,13 @@ export interface ModelCostMapOptions extends Omit<LoadOptions, 'etag' | 'activeM
   scheduleHours?: number
   /** Spread scheduled reloads over up to this fraction of the interval (0..1). @default 0 */
   scheduleJitter?: number
-  priceChangeGuard?: PriceChangeGuard
+  /**
+   * Holds back a map (fetched, from the fleet or from the cache file) whose effective prices moved
+   * suspiciously; see {@link PriceChangeGuard}. `false` turns it off.
+   * @default `{ maxFactor: Infinity, holdToZero: false, holdFromZero: false, holdVanished: false }`: a model that
+   *   would become free
+   */
+  priceChangeGuard?: PriceChangeGuard | false
   /** Models and custom prices to register at start (see {@link ModelCostMap.registerModel}). */
   models?: Record<string, Partial<ModelEntry>>
   /**

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { type CostMapDiff, diffCostMaps } from '../src/diff'
+import { type CostMapDiff, checkGuard, DEFAULT_PRICE_CHANGE_GUARD, diffCostMaps, heldPrices } from '../src/diff'
 import { buildCostMap } from '../src/integrity'
 import type { CostMapData } from '../src/map'
 import { PRICE_KEY } from '../src/schema'
@@ -139,5 +139,191 @@ describe('diffCostMaps', () => {
       expect(diff).toEqual(reference(before, after))
       expect(diff.new_models.length + diff.changed_models.length + diff.removed_models.length).toBeGreaterThan(0)
     }
+  })
+})
+
+describe('the price-change guard compares effective prices', () => {
+  const chat = { litellm_provider: 'openai', mode: 'chat', input_cost_per_token: 2.5e-6, output_cost_per_token: 1e-5 }
+  const tiered = {
+    litellm_provider: 'dashscope',
+    mode: 'chat',
+    tiered_pricing: [
+      { input_cost_per_token: 4e-7, output_cost_per_token: 1.2e-6, range: [0, 256000] },
+      { input_cost_per_token: 1.2e-6, output_cost_per_token: 3.6e-6, range: [256000, 1000000] },
+    ],
+  }
+  const search = {
+    ...chat,
+    search_context_cost_per_query: { search_context_size_low: 0.03, search_context_size_high: 0.05 },
+  }
+  const geo = { ...chat, provider_specific_entry: { us: 1.1, fast: 6 } }
+  // A rule that fills the cache price of every openai gpt-* entry lacking one.
+  const rules = (cache: number) => ({
+    rules: [
+      {
+        name: 'gpt-cache',
+        pattern: '^gpt-',
+        fill_missing_for_providers: ['openai'],
+        model_info: { cache_read_input_token_cost: cache },
+      },
+    ],
+  })
+  const build = (models: Record<string, unknown>, fallback?: unknown) =>
+    buildCostMap({ ...models, ...(fallback ? { fallback_generalizations: fallback } : {}) }, { minModelCount: 0 }).map
+  const before = build({ 'gpt-4o': chat, 'qwen-plus': tiered, 'gpt-search': search, 'claude-x': geo }, rules(1.25e-6))
+  const change = (model: string, entry: unknown, fallback = rules(1.25e-6)) =>
+    build({ 'gpt-4o': chat, 'qwen-plus': tiered, 'gpt-search': search, 'claude-x': geo, [model]: entry }, fallback)
+  const held = (after: CostMapData, guard = {}) =>
+    heldPrices(before, after, { maxFactor: 10, ...guard }).map(
+      (h) => `${h.model}.${h.field} ${h.old}->${h.new} ${h.why}`,
+    )
+
+  it.each([
+    [
+      'a price to 0',
+      change('gpt-4o', { ...chat, input_cost_per_token: 0 }),
+      ['gpt-4o.input_cost_per_token 0.0000025->0 to 0'],
+    ],
+    [
+      'a deleted price (the model is still there)',
+      change('gpt-4o', { ...chat, output_cost_per_token: undefined }),
+      ['gpt-4o.output_cost_per_token 0.00001->null vanished'],
+    ],
+    [
+      'an entry left with no price at all',
+      change('qwen-plus', { litellm_provider: 'dashscope', mode: 'chat' }),
+      [
+        'qwen-plus.tiered_pricing[0].input_cost_per_token 4e-7->null model now free',
+        'qwen-plus.tiered_pricing[0].output_cost_per_token 0.0000012->null model now free',
+        'qwen-plus.tiered_pricing[1].input_cost_per_token 0.0000012->null model now free',
+        'qwen-plus.tiered_pricing[1].output_cost_per_token 0.0000036->null model now free',
+      ],
+    ],
+    [
+      'a price 100x',
+      change('gpt-4o', { ...chat, output_cost_per_token: 1e-3 }),
+      ['gpt-4o.output_cost_per_token 0.00001->0.001 more than 10x'],
+    ],
+    [
+      'a tier price to 0',
+      change('qwen-plus', {
+        ...tiered,
+        tiered_pricing: [tiered.tiered_pricing[0], { ...tiered.tiered_pricing[1], output_cost_per_token: 0 }],
+      }),
+      ['qwen-plus.tiered_pricing[1].output_cost_per_token 0.0000036->0 to 0'],
+    ],
+    [
+      'a tier dropped',
+      change('qwen-plus', { ...tiered, tiered_pricing: [tiered.tiered_pricing[0]] }),
+      [
+        'qwen-plus.tiered_pricing[1].input_cost_per_token 0.0000012->null vanished',
+        'qwen-plus.tiered_pricing[1].output_cost_per_token 0.0000036->null vanished',
+      ],
+    ],
+    [
+      'a search context price /1000',
+      change('gpt-search', {
+        ...search,
+        search_context_cost_per_query: { search_context_size_low: 0.00003, search_context_size_high: 0.05 },
+      }),
+      ['gpt-search.search_context_cost_per_query.search_context_size_low 0.03->0.00003 more than 10x'],
+    ],
+    [
+      'a geo multiplier to 0',
+      change('claude-x', { ...geo, provider_specific_entry: { us: 0, fast: 6 } }),
+      ['claude-x.provider_specific_entry.us 1.1->0 to 0'],
+    ],
+    [
+      'a rule-filled price to 0',
+      change('gpt-4o', chat, rules(0)),
+      [
+        'gpt-4o.cache_read_input_token_cost 0.00000125->0 to 0',
+        'gpt-search.cache_read_input_token_cost 0.00000125->0 to 0',
+      ],
+    ],
+    [
+      'the rule that filled a price removed',
+      build({ 'gpt-4o': chat, 'qwen-plus': tiered, 'gpt-search': search, 'claude-x': geo }),
+      [
+        'gpt-4o.cache_read_input_token_cost 0.00000125->null vanished',
+        'gpt-search.cache_read_input_token_cost 0.00000125->null vanished',
+      ],
+    ],
+    [
+      'a tier range moved (not a price)',
+      change('qwen-plus', {
+        ...tiered,
+        tiered_pricing: [{ ...tiered.tiered_pricing[0], range: [0, 1] }, tiered.tiered_pricing[1]],
+      }),
+      [],
+    ],
+    [
+      'a 3x move, a new price, a removed model',
+      build(
+        {
+          'gpt-4o': { ...chat, input_cost_per_token: 7.5e-6, cache_creation_input_token_cost: 3e-6 },
+          'qwen-plus': tiered,
+          'gpt-search': search,
+        },
+        rules(1.25e-6),
+      ),
+      [],
+    ],
+  ])('holds %s', (_name, after, expected) => {
+    expect(held(after)).toEqual(expected)
+  })
+
+  it('holds a move from 0 (a free model silently becoming paid)', () => {
+    const free = build({ 'gpt-4o': { ...chat, input_cost_per_token: 0 } })
+    const paid = build({ 'gpt-4o': chat })
+    expect(heldPrices(free, paid, {}).map((h) => h.why)).toEqual(['from 0'])
+    expect(heldPrices(free, paid, { holdFromZero: false })).toEqual([])
+  })
+
+  it.each([
+    ['the field for every model', ['input_cost_per_token']],
+    ['model.field for one model', ['gpt-4o.input_cost_per_token']],
+  ])('ignoreFields lets a known change through: %s', (_name, ignoreFields) => {
+    const after = change('gpt-4o', { ...chat, input_cost_per_token: 0 })
+    expect(held(after, { ignoreFields })).toEqual([])
+    expect(held(after, { ignoreFields: ['gpt-5.input_cost_per_token'] })).toHaveLength(1)
+  })
+
+  it.each([
+    ['one price to 0', change('gpt-4o', { ...chat, input_cost_per_token: 0 }), null],
+    ['a deleted price', change('gpt-4o', { ...chat, output_cost_per_token: undefined }), null],
+    ['a price 1000x', change('gpt-4o', { ...chat, output_cost_per_token: 1e-2 }), null],
+    [
+      'every price of a model to 0 (the rule-filled one too)',
+      change('gpt-4o', { ...chat, input_cost_per_token: 0, output_cost_per_token: 0, cache_read_input_token_cost: 0 }),
+      'gpt-4o.input_cost_per_token moved 0.0000025 -> 0 (model now free); gpt-4o.output_cost_per_token moved 0.00001 -> 0 (model now free); gpt-4o.cache_read_input_token_cost moved 0.00000125 -> 0 (model now free)',
+    ],
+  ])('the default guard holds only a model becoming free: %s', (_name, after, reason) => {
+    expect(checkGuard(DEFAULT_PRICE_CHANGE_GUARD, before, after, () => diffCostMaps(before, after))).toBe(reason)
+  })
+
+  it('names the first five held prices and counts the rest', () => {
+    const many = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`m${i}`, chat]))
+    const zeroed = Object.fromEntries(
+      Array.from({ length: 8 }, (_, i) => [`m${i}`, { ...chat, input_cost_per_token: 0 }]),
+    )
+    const reason = checkGuard({ maxFactor: 10 }, build(many), build(zeroed), () =>
+      diffCostMaps(build(many), build(zeroed)),
+    )
+    expect(reason).toMatch(/^m0\.input_cost_per_token moved 0\.0000025 -> 0 \(to 0\); m1\./)
+    expect(reason).toMatch(/; 3 more \(8 prices held in all\)$/)
+  })
+
+  it('the default holds none of the 22 real monthly transitions; the full form holds 15', () => {
+    const files = historyFiles()
+    let previous = buildCostMap(readJson(files[0]!), { minModelCount: 0 }).map
+    const counts = { full: 0, default: 0 }
+    for (const file of files.slice(1)) {
+      const next = buildCostMap(readJson(file), { minModelCount: 0 }).map
+      if (heldPrices(previous, next, { maxFactor: 10 }).length) counts.full++
+      if (heldPrices(previous, next, DEFAULT_PRICE_CHANGE_GUARD).length) counts.default++
+      previous = next
+    }
+    expect(counts).toEqual({ full: 15, default: 0 })
   })
 })

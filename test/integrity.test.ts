@@ -159,6 +159,19 @@ describe('whole-map rejections (C1–C5, C17) each with a distinct reason', () =
     expect(validateModelCostMap(syntheticMap(150), { referenceCounts: [{ name: 'backup', count: 300 }] }).ok).toBe(true)
   })
 
+  it.each([
+    [501, {}, 'map grew abnormally (fetched=501, backup=100, threshold=5x)'],
+    [500, {}, null],
+    [201, { maxGrowthRatio: 2 }, 'map grew abnormally (fetched=201, backup=100, threshold=2x)'],
+    [5000, { growthReference: undefined }, null],
+  ])('growth beyond the ratio of the growth reference: %i models, %o', (count, options, reason) => {
+    const report = validateModelCostMap(syntheticMap(count), {
+      growthReference: { name: 'backup', count: 100 },
+      ...options,
+    })
+    expect(report.reason).toBe(reason)
+  })
+
   it('C17 too many invalid entries reject the whole map', () => {
     const bad = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`bad-${i}`, { input_cost_per_token: -1 }]))
     const report = validateModelCostMap({ ...base(100), ...bad })

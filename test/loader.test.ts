@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { backupManifest } from '../src/backup'
 import { getModelCostMap } from '../src/loader'
-import { HISTORY, historyFiles, MAIN_MAP, readText } from './support/data'
+import { bloatedMap, HISTORY, historyFiles, MAIN_MAP, readText } from './support/data'
 import { startProxy } from './support/proxy'
 import { type Reply, type Script, startServer, syntheticMap, type TestServer } from './support/server'
 
@@ -385,10 +385,45 @@ describe('shrink checks with real maps', () => {
     }
   })
 
-  it('the active map is a reference too', async () => {
-    const server = await serve({ body: readText(files[11]!) }) // 2026-01: 2251 models
-    const result = await getModelCostMap(server.url, { ...FAST, activeModelCount: 4600 })
-    expect(result.fallback_reason).toMatch(/fetched=2251, active=4600/)
+  it.each([
+    // 2025-10 (1581 valid models) passes the backup's check (1334) but not half of a 3,600-model active map.
+    [
+      'below half of the active map',
+      8,
+      3600,
+      /^Remote data failed integrity validation: map shrank significantly \(fetched=1581, active=3600, threshold=50%\)$/,
+    ],
+    // A bloated active map (10x the backup) counts as 1.5x the backup (4002): the genuine 2026-01 map passes.
+    ['a bloated active map is capped at 1.5x the backup', 11, 26_680, null],
+  ])('the active map is a reference too: %s', async (_name, file, active, reason) => {
+    const server = await serve({ body: readText(files[file]!) })
+    const result = await getModelCostMap(server.url, { ...FAST, activeModelCount: active })
+    if (reason) expect(result.fallback_reason).toMatch(reason)
+    else expect(result).toMatchObject({ source: 'remote', fallback_reason: null })
+  })
+})
+
+describe('abnormal growth is refused like an abnormal shrink', () => {
+  let body = ''
+  beforeAll(() => {
+    body = bloatedMap(10)
+  })
+
+  it.each([
+    ['the default (5x the backup)', {}, {}, /map grew abnormally \(fetched=26680, backup=2668, threshold=5x\)$/],
+    ['maxGrowthRatio: 20 lets it through', { maxGrowthRatio: 20 }, {}, null],
+    ['env MODEL_COST_MAP_MAX_GROWTH_RATIO=3', {}, { MODEL_COST_MAP_MAX_GROWTH_RATIO: '3' }, /threshold=3x\)$/],
+    [
+      'an active map of 2x the backup counts 1.5x',
+      { activeModelCount: 5336, maxGrowthRatio: 6 },
+      {},
+      /active=4002, threshold=6x\)$/,
+    ],
+  ])('a map of 10x the models: %s', async (_name, options, env, reason) => {
+    const server = await serve({ body })
+    const result = await getModelCostMap(server.url, { ...FAST, ...options, env })
+    if (reason) expect(result.fallback_reason).toMatch(reason)
+    else expect(result).toMatchObject({ source: 'remote', model_count: 26_680 })
   })
 })
 

@@ -7,7 +7,7 @@ import { backupManifest } from '../src/backup'
 import { readCache } from '../src/disk-cache'
 import { ModelCostMap } from '../src/store'
 import type { ModelCostMapOptions, ReloadResult } from '../src/store.types'
-import { historyFiles, MAIN_MAP, readText } from './support/data'
+import { bloatedMap, historyFiles, MAIN_MAP, readText } from './support/data'
 import { type Reply, startServer, syntheticMap, type TestServer } from './support/server'
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex')
@@ -187,9 +187,11 @@ describe('scripted reload sequences against a real server', () => {
   })
 
   it('priceChangeGuard holds back a file whose prices jumped', async () => {
-    const base = JSON.parse(v1()) as Record<string, Record<string, unknown>>
+    // The bundled backup's source: an older version would already be held against the backup (prices it drops).
+    const main = readText(MAIN_MAP)
+    const base = JSON.parse(main) as Record<string, Record<string, unknown>>
     base['gpt-4o'] = { ...base['gpt-4o'], input_cost_per_token: 2.5e-3 }
-    const { costs, set } = await setup({ body: v1() }, { priceChangeGuard: { maxFactor: 10 } })
+    const { costs, set } = await setup({ body: main }, { priceChangeGuard: { maxFactor: 10 } })
     await costs.ready
     set({ body: JSON.stringify(base) })
     const result = await costs.reload()
@@ -291,5 +293,99 @@ describe('every CostResult names the data that priced it', () => {
     cleanup.push(() => costs.dispose())
     const r = costs.completionCost({ model: 'gpt-4o', usage: { prompt_tokens: 10, completion_tokens: 5 } })
     expect(r.sha256).toBe(backupManifest().sha256)
+  })
+})
+
+describe('one gate for every map that becomes active (fetched, cache file)', () => {
+  /** The main map with `model` given `entry`. */
+  const withEntry = (model: string, entry: Record<string, unknown>) =>
+    JSON.stringify({ ...(JSON.parse(mainText) as object), [model]: entry })
+  const gpt4o = () => (JSON.parse(mainText) as Record<string, Record<string, unknown>>)['gpt-4o'] ?? {}
+  const noPrices = () =>
+    Object.fromEntries(Object.entries(gpt4o()).filter(([k, v]) => !/cost/.test(k) || typeof v !== 'number'))
+
+  async function cacheDir(): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'costmap-gate-'))
+    cleanup.push(() => rm(dir, { recursive: true, force: true }))
+    return join(dir, 'map.json')
+  }
+
+  it('a fetched map whose gpt-4o lost every price is held by default; the model keeps its price', async () => {
+    const { costs, set } = await setup({ body: mainText })
+    await costs.ready
+    set({ body: withEntry('gpt-4o', noPrices()) })
+    const result = await costs.reload()
+    expect(result.status).toBe('failed')
+    expect(result.error).toMatch(
+      /^held back by priceChangeGuard: gpt-4o\.cache_read_input_token_cost moved 0\.00000125 -> absent \(model now free\); .*gpt-4o\.input_cost_per_token moved 0\.0000025 -> absent \(model now free\); .*; 3 more \(8 prices held in all\)$/,
+    )
+    expect(costs.source()).toMatchObject({ sha256: sha(mainText), last_error: result.error })
+    expect(costs.completionCost({ model: 'gpt-4o', usage: { prompt_tokens: 1000 } }).totalCost).toBeCloseTo(0.0025, 10)
+    // Remembered by sha256, like any refused file.
+    expect((await costs.reload()).error).toBe(`${result.error} (this file was rejected before)`)
+  })
+
+  const gpt4oPrices = () =>
+    Object.keys(gpt4o())
+      .filter((k) => /cost/.test(k) && typeof gpt4o()[k] === 'number')
+      .map((k) => `gpt-4o.${k}`)
+  it.each([
+    ['priceChangeGuard: false lets it through', () => false as const, 'success'],
+    [
+      'the full guard with every gpt-4o price in ignoreFields lets it through',
+      () => ({ ignoreFields: gpt4oPrices() }),
+      'success',
+    ],
+    ['the full guard ignoring one of them holds it', () => ({ ignoreFields: gpt4oPrices().slice(1) }), 'failed'],
+  ])('%s', async (_name, guard, status) => {
+    const { costs, set } = await setup({ body: mainText }, { priceChangeGuard: guard() })
+    await costs.ready
+    set({ body: withEntry('gpt-4o', noPrices()) })
+    expect((await costs.reload()).status).toBe(status)
+  })
+
+  it('a cache file whose map makes a model free is not served at the next start', async () => {
+    const cacheFile = await cacheDir()
+    const bad = withEntry('gpt-4o', noPrices())
+    const first = await setup({ body: bad }, { cacheFile, priceChangeGuard: false })
+    await first.costs.ready
+    expect(first.costs.snapshot.sha256).toBe(sha(bad))
+    const warn = vi.fn()
+    const second = await setup({ status: 503 }, { cacheFile, logger: { warn } })
+    await second.costs.ready
+    expect(second.costs.snapshot.sha256).toBe(backupManifest().sha256)
+    expect(warn.mock.calls.map((c) => c[0]).join('\n')).toMatch(
+      /ignoring the cache file .*held back by priceChangeGuard: gpt-4o\.cache_read_input_token_cost moved .* \(model now free\)/,
+    )
+    expect(second.costs.getModelInfo('gpt-4o').input_cost_per_token).toBe(2.5e-6)
+  })
+
+  it('a map of 10x the models is refused as abnormal growth, the active map kept', async () => {
+    const { costs, set } = await setup({ body: mainText }, { timeoutMs: 10_000 })
+    await costs.ready
+    set({ body: bloatedMap(10) })
+    const result = await costs.reload()
+    expect(result.status).toBe('failed')
+    expect(result.error).toBe('map grew abnormally (fetched=26680, backup=2668, threshold=5x)')
+    expect(costs.source()).toMatchObject({ model_count: 2668, sha256: sha(mainText) })
+  })
+
+  it('after an allowed bloated map, the genuine map is accepted again, also across a restart from the cache file', async () => {
+    const cacheFile = await cacheDir()
+    const bloated = bloatedMap(10)
+    const options = { cacheFile, maxGrowthRatio: 20, timeoutMs: 10_000 }
+    const { costs, set } = await setup({ body: bloated }, options)
+    await costs.ready
+    expect(costs.source().model_count).toBe(26_680)
+    // Was: "map shrank significantly (fetched=2668, active=26680)" on every later reload.
+    set({ body: mainText })
+    expect(await costs.reload()).toMatchObject({ status: 'success', models_count: 2668 })
+
+    // The cache file holds the bloated map again; a restart starts from it and still takes the genuine one.
+    const again = await setup({ body: bloated }, options)
+    await again.costs.ready
+    const restarted = await setup({ body: mainText }, options)
+    await restarted.costs.ready
+    expect(restarted.costs.source()).toMatchObject({ source: 'remote', model_count: 2668, sha256: sha(mainText) })
   })
 })

@@ -101,6 +101,32 @@ describe('leader faults', () => {
     await waitFor('v2 everywhere after the lease expired', allOn(f, sha256(V2)), 5_000)
   })
 
+  it('a manual reload while a dead holder keeps the lease: fetched here once the lease expires', async () => {
+    const f = await started(3, { leaseMs: 600 })
+    h.upstream.body = V2
+    const fetches = h.upstream.fetches()
+    await h.redis.client.set(`${f.prefix}lease`, 'crashed-instance:1', 'PX', 600)
+    const result = await f.members[1]?.reload()
+    // Was: `unchanged` without any fetch, read as "reloaded successfully".
+    expect(result).toMatchObject({ status: 'success', sha256: sha256(V2), new_models: ['fleet-model-v2'] })
+    expect(h.upstream.fetches()).toBe(fetches + 1)
+    await waitFor('v2 everywhere', allOn(f, sha256(V2)))
+  })
+
+  it('a manual reload while a hung holder keeps the lease past the wait says it fetched nothing', async () => {
+    const f = await started(2, { leaseMs: 600 })
+    h.upstream.body = V2
+    const fetches = h.upstream.fetches()
+    await h.redis.client.set(`${f.prefix}lease`, 'hung-instance:7', 'PX', 60_000)
+    const result = await f.members[0]?.reload()
+    expect(result?.status).toBe('failed')
+    expect(result?.error).toBe(
+      "the fleet's lease holder (hung-instance) did not finish a reload within 1100 ms and the lease is still taken; nothing was fetched, current pricing data was kept",
+    )
+    expect(h.upstream.fetches()).toBe(fetches)
+    expect(f.members.map((m) => m.snapshot.sha256)).toEqual([sha256(V1), sha256(V1)])
+  })
+
   it('F5: a lost hint (subscribers killed) is made up by the poll', async () => {
     const f = await started(3)
     h.upstream.body = V2
@@ -135,6 +161,50 @@ describe('a bad blob in Redis is never applied', () => {
       expect(m.source().coordination?.last_error).toMatch(reason)
     }
   })
+
+  /** V1 with gpt-4o's entry changed by `edit`. */
+  const rogue = (edit: (entry: Record<string, unknown>) => Record<string, unknown>) => {
+    const map = JSON.parse(V1) as Record<string, Record<string, unknown>>
+    return JSON.stringify({ ...map, 'gpt-4o': edit(map['gpt-4o'] ?? {}) })
+  }
+  const free = (entry: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(entry).map(([k, v]) => [k, /cost/.test(k) && typeof v === 'number' ? 0 : v]))
+
+  it.each([
+    [
+      'gpt-4o made free (the default guard)',
+      undefined,
+      () => rogue(free),
+      /^held back by priceChangeGuard: gpt-4o\.\w+ moved [\d.e-]+ -> 0 \(model now free\)/,
+    ],
+    [
+      'gpt-4o input price 100x ({ maxFactor: 10 })',
+      { maxFactor: 10 },
+      () => rogue((e) => ({ ...e, input_cost_per_token: 2.5e-4 })),
+      /^held back by priceChangeGuard: gpt-4o\.input_cost_per_token moved 0\.0000025 -> 0\.00025 \(more than 10x\)$/,
+    ],
+    [
+      'gpt-4o input price to 0 ({ maxFactor: 10 })',
+      { maxFactor: 10 },
+      () => rogue((e) => ({ ...e, input_cost_per_token: 0 })),
+      /^held back by priceChangeGuard: gpt-4o\.input_cost_per_token moved 0\.0000025 -> 0 \(to 0\)$/,
+    ],
+  ])(
+    'a rogue writer cannot put a valid map live on any instance: %s',
+    async (_name, priceChangeGuard, make, reason) => {
+      const f = await started(3, { priceChangeGuard })
+      const blob = make()
+      await forge(f, sha256(blob), blob)
+      await waitFor('every instance refused it', () =>
+        f.members.every((m) => reason.test(m.source().coordination?.last_error ?? '')),
+      )
+      for (const m of f.members) {
+        expect(m.snapshot.sha256).toBe(sha256(V1))
+        expect(m.source().last_error).toMatch(reason)
+        expect(m.getModelInfo('gpt-4o').input_cost_per_token).toBe(2.5e-6)
+      }
+    },
+  )
 
   it('F12: a blob in a newer format is refused with a clear status', async () => {
     const f = await started(2)

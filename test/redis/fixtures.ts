@@ -3,7 +3,7 @@
  */
 import { createHash } from 'node:crypto'
 import { afterAll, afterEach, beforeAll } from 'vitest'
-import { ModelCostMap } from '../../src/index'
+import { ModelCostMap, type ModelCostMapOptions } from '../../src/index'
 import { createRedisCoordinator, type RedisCoordinatorOptions } from '../../src/redis'
 import { MAIN_MAP, readText } from '../support/data'
 import { type RedisServer, startRedis } from '../support/redis'
@@ -75,16 +75,17 @@ export function startFleet(
   size: number,
   redis: RedisServer,
   upstream: Upstream,
-  options: Partial<RedisCoordinatorOptions> & { scheduleHours?: number } = {},
+  options: Partial<RedisCoordinatorOptions> & Pick<ModelCostMapOptions, 'scheduleHours' | 'priceChangeGuard'> = {},
 ): Fleet {
   const prefix = options.prefix ?? `test${++fleets}-${process.pid}:`
-  const { scheduleHours, ...coordinator } = options
+  const { scheduleHours, priceChangeGuard, ...coordinator } = options
   const members = Array.from(
     { length: size },
     (_, i) =>
       new ModelCostMap({
         url: upstream.server.url,
         scheduleHours,
+        priceChangeGuard,
         coordinator: createRedisCoordinator({
           url: redis.url,
           prefix,

@@ -31,3 +31,14 @@ export function readText(path: string): string {
 export function readJson(path: string): Record<string, unknown> {
   return JSON.parse(readText(path)) as Record<string, unknown>
 }
+
+/** The real map with every model cloned under `times - 1` new keys: `times` x the models, the same shape. */
+export function bloatedMap(times: number): string {
+  const map = readJson(MAIN_MAP)
+  const out: Record<string, unknown> = { ...map }
+  for (const [key, value] of Object.entries(map)) {
+    if (key === 'sample_spec' || key === 'fallback_generalizations') continue
+    for (let i = 1; i < times; i++) out[`${key}-clone-${i}`] = value
+  }
+  return JSON.stringify(out)
+}
