@@ -184,8 +184,17 @@ function buildIndex(map: CostMapData): MapIndex {
 }
 
 /**
- * @internal A memo of model strings per slot (a provider, a region; '' = neither), bounded: callers with
- * unbounded distinct model strings (unknown models included) cannot grow it forever, it is cleared when full.
+ * @internal Longest model string a memo keeps (LiteLLM's longest key has 76 characters). A longer one is
+ * resolved on every call instead: remembering it would let callers with huge distinct names hold memory.
+ */
+export const MAX_MEMO_KEY = 256
+/** @internal Characters of model strings a memo holds before it is cleared (a few MB at most). */
+export const MAX_MEMO_CHARS = 4_000_000
+
+/**
+ * @internal A memo of model strings per slot (a provider, a region; '' = neither), bounded in entries and
+ * in characters: callers with unbounded distinct model strings (unknown models included) cannot grow it
+ * forever, it is cleared when full, and names longer than {@link MAX_MEMO_KEY} are not kept.
  * `undefined` from `get` = not computed yet.
  * @example
  * ```ts
@@ -199,6 +208,8 @@ export class SlotMemo<V> {
   readonly plain = new Map<string, V>()
   private readonly slots = new Map<string, Map<string, V>>()
   size = 0
+  /** Characters of the model strings (and slots) held. */
+  chars = 0
 
   constructor(private readonly limit: number) {}
 
@@ -207,10 +218,12 @@ export class SlotMemo<V> {
   }
 
   set(slot: string, key: string, value: V): void {
-    if (this.size >= this.limit) {
+    if (key.length > MAX_MEMO_KEY || slot.length > MAX_MEMO_KEY) return
+    if (this.size >= this.limit || this.chars > MAX_MEMO_CHARS) {
       this.plain.clear()
       this.slots.clear()
       this.size = 0
+      this.chars = 0
     }
     let inner = this.plain
     if (slot !== '') {
@@ -218,9 +231,11 @@ export class SlotMemo<V> {
       if (inner === undefined) {
         inner = new Map()
         this.slots.set(slot, inner)
+        this.chars += slot.length
       }
     }
     inner.set(key, value)
     this.size++
+    this.chars += key.length
   }
 }

@@ -5,7 +5,7 @@
  */
 import type * as Z from 'zod'
 import { zod } from './lazy'
-import { defineMapSchemas, FORBIDDEN_KEYS, PRICE_KEY } from './schema.zod'
+import { boundsProblem, defineMapSchemas, FORBIDDEN_KEYS, MAX_KEYS, MAX_STRING, PRICE_KEY } from './schema.zod'
 
 export { PRICE_KEY }
 
@@ -116,7 +116,7 @@ function kindOf(key: string): Kind {
     else if (PRICE_KEY.test(key)) kind = key.includes('per_token') ? Kind.PerTokenPrice : Kind.Price
     else kind = Kind.Other
     // Keys come from untrusted files: bound the memo so a hostile map cannot grow it without limit.
-    if (kinds.size < 10_000) kinds.set(key, kind)
+    if (kinds.size < 10_000 && key.length <= 64) kinds.set(key, kind)
   }
   return kind
 }
@@ -133,22 +133,38 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function isCleanEntry(value: unknown, ceiling = Number.POSITIVE_INFINITY, flagged?: string[]): boolean {
   if (!isRecord(value)) return false
   const provider = value.litellm_provider
-  if (typeof provider !== 'string' || provider === '') return false
+  return typeof provider === 'string' && provider !== '' && isCleanFields(value, ceiling, flagged)
+}
+
+/** The fields of an entry or of a rule's `model_info`, as `checkEntry` in schema.zod.ts sees them. */
+function isCleanFields(value: Record<string, unknown>, ceiling: number, flagged?: string[]): boolean {
   if (value.mode !== undefined && typeof value.mode !== 'string') return false
+  let count = 0
   for (const key in value) {
+    if (++count > MAX_KEYS || key.length > MAX_STRING) return false
     const kind = kindOf(key)
     const v = value[key]
     if (kind === Kind.Other) {
-      // Unknown fields pass as they are, but never with a prototype key hidden inside (`metadata.__proto__`).
-      if (typeof v === 'object' && v !== null && findForbiddenKey(v) !== null) return false
+      if (typeof v === 'string') {
+        if (v.length > MAX_STRING) return false
+      } else if (typeof v === 'object' && v !== null) {
+        // Unknown fields pass as they are, but bounded and never with a prototype key hidden inside
+        // (`metadata.__proto__`).
+        if (boundsProblem(v, 1) !== null || findForbiddenKey(v) !== null) return false
+      }
       continue
     }
     if (kind === Kind.PerTokenPrice || kind === Kind.Price) {
       if (!isPrice(v)) return false
       if (v > ceiling && kind === Kind.PerTokenPrice) flagged?.push(key)
-    } else if (kind === Kind.Limit) {
+      continue
+    }
+    if (kind === Kind.Limit) {
       if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) return false
-    } else if (kind === Kind.Tiers) {
+      continue
+    }
+    if (boundsProblem(v, 1) !== null) return false
+    if (kind === Kind.Tiers) {
       if (!Array.isArray(v) || !v.every(isCleanTier)) return false
     } else if (kind === Kind.PriceRecord) {
       if (!isRecord(v)) return false
@@ -189,9 +205,15 @@ export function isCleanRule(value: unknown): value is FallbackRule {
     isName(value.name) &&
     isName(value.pattern) &&
     isOptional(value.description, (v) => typeof v === 'string') &&
-    isOptional(value.model_info, isRecord) &&
+    isOptional(value.model_info, isCleanInfo) &&
     isOptional(value.extends, (v) => typeof v === 'string') &&
     isOptional(value.fill_missing_for_providers, (v) => Array.isArray(v) && v.every((p) => typeof p === 'string')) &&
-    findForbiddenKey(value) === null
+    findForbiddenKey(value) === null &&
+    boundsProblem(value) === null
   )
+}
+
+/** A rule's `model_info` that `RuleInfoSchema` accepts unchanged: an entry's fields, the provider optional. */
+function isCleanInfo(value: unknown): boolean {
+  return isRecord(value) && isOptional(value.litellm_provider, isName) && isCleanFields(value, Number.POSITIVE_INFINITY)
 }
