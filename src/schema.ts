@@ -5,7 +5,7 @@
  */
 import type * as Z from 'zod'
 import { zod } from './lazy'
-import { boundsProblem, defineMapSchemas, FORBIDDEN_KEYS, MAX_KEYS, MAX_STRING, PRICE_KEY } from './schema.zod'
+import { defineMapSchemas, FORBIDDEN_KEYS, MAX_ARRAY, MAX_DEPTH, MAX_KEYS, MAX_STRING, PRICE_KEY } from './schema.zod'
 
 export { PRICE_KEY }
 
@@ -150,7 +150,7 @@ function isCleanFields(value: Record<string, unknown>, ceiling: number, flagged?
       } else if (typeof v === 'object' && v !== null) {
         // Unknown fields pass as they are, but bounded and never with a prototype key hidden inside
         // (`metadata.__proto__`).
-        if (boundsProblem(v, 1) !== null || findForbiddenKey(v) !== null) return false
+        if (!isBoundedClean(v, 1)) return false
       }
       continue
     }
@@ -163,17 +163,38 @@ function isCleanFields(value: Record<string, unknown>, ceiling: number, flagged?
       if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) return false
       continue
     }
-    if (boundsProblem(v, 1) !== null) return false
+    if (!isBoundedClean(v, 1)) return false
     if (kind === Kind.Tiers) {
       if (!Array.isArray(v) || !v.every(isCleanTier)) return false
     } else if (kind === Kind.PriceRecord) {
       if (!isRecord(v)) return false
       for (const k in v) if (FORBIDDEN_KEYS.has(k) || !isPrice(v[k])) return false
     } else if (kind === Kind.AnyRecord) {
-      if (!isRecord(v) || findForbiddenKey(v) !== null) return false
+      if (!isRecord(v)) return false
     } else if (kind === Kind.Aliases) {
       if (!Array.isArray(v) || !v.every((a) => typeof a === 'string' && a !== '')) return false
     } else return false
+  }
+  return true
+}
+
+/**
+ * `boundsProblem` (schema.zod.ts) and {@link findForbiddenKey} in one walk, for the fast path: true when
+ * `value` (at `depth`) is within the limits and holds no prototype key. Never recurses deeper than MAX_DEPTH.
+ */
+function isBoundedClean(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return value.length <= MAX_STRING
+  if (typeof value !== 'object' || value === null) return true
+  if (depth >= MAX_DEPTH) return false
+  if (Array.isArray(value)) {
+    if (value.length > MAX_ARRAY) return false
+    for (const item of value) if (!isBoundedClean(item, depth + 1)) return false
+    return true
+  }
+  let keys = 0
+  for (const key in value) {
+    if (++keys > MAX_KEYS || key.length > MAX_STRING || FORBIDDEN_KEYS.has(key)) return false
+    if (!isBoundedClean((value as Record<string, unknown>)[key], depth + 1)) return false
   }
   return true
 }
@@ -208,8 +229,7 @@ export function isCleanRule(value: unknown): value is FallbackRule {
     isOptional(value.model_info, isCleanInfo) &&
     isOptional(value.extends, (v) => typeof v === 'string') &&
     isOptional(value.fill_missing_for_providers, (v) => Array.isArray(v) && v.every((p) => typeof p === 'string')) &&
-    findForbiddenKey(value) === null &&
-    boundsProblem(value) === null
+    isBoundedClean(value, 0)
   )
 }
 
