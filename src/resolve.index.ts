@@ -56,6 +56,8 @@ export interface MapNames {
   lower: ReadonlyMap<string, string>
   /** Lower-cased `litellm_provider` values, and the provider names LiteLLM knows without an entry. */
   providers: ReadonlySet<string>
+  /** Length of the longest key or alias: a longer name matches none, whatever its case. */
+  longest: number
 }
 
 /**
@@ -71,15 +73,20 @@ export function namesOf(index: MapIndex): MapNames {
   const lower = new Map<string, string>()
   const providers = new Set<string>(EXTRA_PROVIDERS)
   let provider: unknown
+  let longest = 0
   for (const key in index.entries) {
     lower.set(key.toLowerCase(), key)
+    if (key.length > longest) longest = key.length
     // Neighbouring entries mostly share a provider: skip the repeat.
     const p = (index.entries[key] as { litellm_provider?: unknown }).litellm_provider
     if (p !== provider && typeof p === 'string') providers.add(p.toLowerCase())
     provider = p
   }
-  for (const [alias, key] of index.aliases) if (!lower.has(alias.toLowerCase())) lower.set(alias.toLowerCase(), key)
-  index.names = { lower, providers }
+  for (const [alias, key] of index.aliases) {
+    if (!lower.has(alias.toLowerCase())) lower.set(alias.toLowerCase(), key)
+    if (alias.length > longest) longest = alias.length
+  }
+  index.names = { lower, providers, longest }
   return index.names
 }
 

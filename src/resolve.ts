@@ -173,7 +173,10 @@ function findCandidate(
 
 function lookup(index: MapIndex, name: string): string | undefined {
   if (index.entries[name] !== undefined) return name
-  return index.aliases.get(name) ?? namesOf(index).lower.get(name.toLowerCase())
+  const names = namesOf(index)
+  // A huge name (up to the body limit) would be lower-cased and hashed once per candidate: skip the work.
+  if (name.length > names.longest) return undefined
+  return index.aliases.get(name) ?? names.lower.get(name.toLowerCase())
 }
 
 function result(index: MapIndex, model: string, key: string, provider: string | undefined, label?: string): Resolved {
