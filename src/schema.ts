@@ -5,7 +5,8 @@
  */
 import type * as Z from 'zod'
 import { zod } from './lazy'
-import { defineMapSchemas, FORBIDDEN_KEYS, MAX_ARRAY, MAX_DEPTH, MAX_KEYS, MAX_STRING, PRICE_KEY } from './schema.zod'
+import * as limits from './schema.zod'
+import { defineMapSchemas, FORBIDDEN_KEYS, PRICE_KEY } from './schema.zod'
 
 export { PRICE_KEY }
 
@@ -86,6 +87,9 @@ export function formatIssues(issues: ReadonlyArray<{ path: PropertyKey[]; messag
 }
 
 // --- Fast path ---
+
+// Local copies of the limits: a bundler's live import binding can be a getter, read on every key.
+const { MAX_ARRAY, MAX_DEPTH, MAX_KEYS, MAX_STRING } = limits
 
 const LIMIT_KEYS = new Set(['max_tokens', 'max_input_tokens', 'max_output_tokens'])
 enum Kind {
