@@ -207,7 +207,8 @@ function canBeEmpty(tokens: Token[], open: number): boolean {
   })
 }
 
-const PROBES = Array.from({ length: 0x250 }, (_, i) => String.fromCharCode(i))
+// Built on first use: most maps have no rules, and start-up should not pay for them.
+let probes: string[] | undefined
 const WIDE = /^(?:\.|\[\^|\\[DWSpP])/
 
 /** Whether two one-character matchers can match the same character (case-insensitively). */
@@ -217,7 +218,8 @@ function overlaps(a: string, b: string): boolean {
   try {
     const ra = new RegExp(`^(?:${a})$`, 'i')
     const rb = new RegExp(`^(?:${b})$`, 'i')
-    return PROBES.some((ch) => ra.test(ch) && rb.test(ch))
+    probes ??= Array.from({ length: 0x250 }, (_, i) => String.fromCharCode(i))
+    return probes.some((ch) => ra.test(ch) && rb.test(ch))
   } catch {
     return true
   }
