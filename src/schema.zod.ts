@@ -56,11 +56,22 @@ export function boundsProblem(value: unknown, depth = 0): string | null {
   return null
 }
 
-/** An entry's (or rule's `model_info`) bounds, then its prices. */
+/** An entry's (or rule's `model_info`) bounds, naming the field at fault, then its prices. */
 function checkEntry(entry: Record<string, unknown>, ctx: Z.core.ParsePayload<Record<string, unknown>>): void {
-  const problem = boundsProblem(entry)
-  if (problem !== null) ctx.issues.push({ code: 'custom', message: problem, input: entry })
-  else checkDynamicPrices(entry, ctx)
+  let keys = 0
+  for (const key in entry) {
+    const problem =
+      ++keys > MAX_KEYS
+        ? `more than ${MAX_KEYS} keys`
+        : key.length > MAX_STRING
+          ? `key longer than ${MAX_STRING}`
+          : boundsProblem(entry[key], 1)
+    if (problem !== null) {
+      ctx.issues.push({ code: 'custom', message: problem, input: entry[key], path: keys > MAX_KEYS ? [] : [key] })
+      return
+    }
+  }
+  checkDynamicPrices(entry, ctx)
 }
 
 /** Checks the price fields the static shape does not name (`*_above_272k_tokens_priority`, new units…). */

@@ -163,8 +163,16 @@ describe('entries are bounded in depth and size', () => {
     ['a huge array', `{${price}, "list": [${Array(MAX_ARRAY + 1).fill(1)}]}`, /array longer than/],
     ['too many keys', `{${price}, ${Array.from({ length: MAX_KEYS }, (_, i) => `"k${i}": 1`)}}`, /more than/],
     // A numeric-string price sends the entry through zod: the same limits apply there.
-    ['deep nesting (zod path)', `{${price}, "max_tokens": "10", "extra": ${deepText(10_000)}}`, /nested/],
-    ['a huge string (zod path)', `{${price}, "max_tokens": "10", "n": "${'x'.repeat(MAX_STRING + 1)}"}`, /longer/],
+    [
+      'deep nesting (zod path)',
+      `{${price}, "max_tokens": "10", "extra": ${deepText(10_000)}}`,
+      /^extra: nested deeper than 8$/,
+    ],
+    [
+      'a huge string (zod path)',
+      `{${price}, "max_tokens": "10", "n": "${'x'.repeat(MAX_STRING + 1)}"}`,
+      /^n: string longer than 4096$/,
+    ],
   ])('an entry with %s is dropped with a reason, the rest priced', (_label, entry, reason) => {
     const text = `${mapText({}).slice(0, -1)}, "deep-model": ${entry}}`
     const { map, report } = buildCostMapText(text)
