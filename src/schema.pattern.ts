@@ -13,8 +13,9 @@
  *   name, so one costs at most O(n^3);
  * - at most {@link MAX_ALTERNATIVES} `|`, {@link MAX_PATTERN_LENGTH} characters, counts up to 100, and
  *   {@link MAX_RULES} rules.
- * Names tested against rules are capped at {@link MAX_RULE_NAME} characters, so the worst accepted pattern
- * stays well under a millisecond per name. Every rule in LiteLLM's maps (current and history) passes.
+ * Names tested against rules are capped at {@link MAX_RULE_NAME} characters: the worst accepted pattern
+ * (`\d+\d+x` on 128 digits) takes about 1 ms, against seconds for `^(a+)+$` on 30 characters, and each
+ * name is resolved once (memoised). Every rule in LiteLLM's maps (current and history) passes.
  * @module
  */
 
