@@ -284,7 +284,7 @@ describe('no silent $0: an entry with no price is an error', () => {
   it.each([
     ['fast lane', {}],
     ['general path', { margin: 0 }],
-  ])('explicit 0 prices still price at $0 (%s)', (_label, extra) => {
+  ])('explicit 0 prices still price at zero (%s)', (_label, extra) => {
     expect(completionCost(map, { model: 'free-model', usage, ...extra }).totalCost).toBe(0)
   })
 
