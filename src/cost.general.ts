@@ -4,7 +4,7 @@
  * @module
  */
 import { applyAdjustments } from './cost.adjust'
-import { type Plan, planFor, price, serviceIndex } from './cost.rates'
+import { hasPrice, type Plan, planFor, price, serviceIndex } from './cost.rates'
 import { tieredTokenCost } from './cost.tiered'
 import { batchCost, providerMultiplier, type Sides, tokenCost } from './cost.tokens'
 import type { CostArgs, CostComponent, CostResult, TokenCosts } from './cost.types'
@@ -22,7 +22,6 @@ import { CostMapError } from './errors'
 import { buildModelInfo } from './model-info'
 import { notMapped, resolveIn } from './resolve'
 import { contextOf, type MapIndex, type MapLike, type Resolved } from './resolve.index'
-import { PRICE_KEY } from './schema'
 import { readUsage, type Tokens } from './usage'
 
 type Entry = Readonly<Record<string, unknown>>
@@ -111,11 +110,15 @@ function run(map: MapLike, args: CostArgs): Job {
     entry = overlay(entry, custom)
     plan = planFor(entry)
   }
-  if (hit.rule !== undefined && !hasPrice(entry)) {
+  // No price at all (rules only, or an entry with capabilities but no `*_cost_*` field): an error, never
+  // a silent $0. An explicit 0 is a price (free models).
+  if (!hasPrice(entry)) {
     throw notMapped(
       args.model,
       args.provider,
-      ` Only fallback rule(s) ${hit.rule.slice(5)} matched, and rules carry no prices.`,
+      hit.rule !== undefined
+        ? ` Only fallback rule(s) ${hit.rule.slice(5)} matched, and rules carry no prices.`
+        : ` Its entry ${hit.key} has no price (no *_cost_* field); pass customPricing to price it.`,
     )
   }
   const job: Job = { prompt: 0, completion: 0, hit, entry, tokens, parts: [], sha256: ctx.sha256 }
@@ -235,12 +238,4 @@ function overlay(entry: Entry, custom: NonNullable<CostArgs['customPricing']>): 
   const merged = Object.freeze({ ...entry, ...custom })
   overlays.set(custom, { base: entry, merged })
   return merged
-}
-
-function hasPrice(entry: Entry): boolean {
-  for (const key in entry) {
-    const v = entry[key]
-    if (PRICE_KEY.test(key) && (typeof v === 'number' || (typeof v === 'string' && v.trim() !== ''))) return true
-  }
-  return Array.isArray(entry.tiered_pricing)
 }

@@ -3,7 +3,7 @@
  * rates of the base service tier, one cache per map or snapshot object, bounded.
  * @module
  */
-import { planFor, type Rates, ratesFor } from './cost.rates'
+import { hasPrice, planFor, type Rates, ratesFor } from './cost.rates'
 import { resolveModel } from './resolve'
 import { contextOf, type MapLike, SlotMemo } from './resolve.index'
 
@@ -68,7 +68,8 @@ export function laneFor(map: MapLike, lanes: Lanes, model: string, provider: str
     const hit = resolveModel(map, model, provider)
     if (hit === null) return null
     const plan = hit.rule === undefined ? planFor(hit.entry) : undefined
-    if (plan !== undefined && !plan.tokenTiers && !plan.timePriced) {
+    // An entry with no price at all takes the general path, which refuses it (no silent $0).
+    if (plan !== undefined && !plan.tokenTiers && !plan.timePriced && hasPrice(hit.entry)) {
       const tiers: Array<{ above: number; rates: Rates }> = []
       plan.tiers.forEach((tier, i) => {
         if (tier.priced[0]) tiers.push({ above: tier.threshold, rates: ratesFor(plan, 0, i) })

@@ -4,6 +4,7 @@
  * @module
  */
 import { CostMapError } from './errors'
+import { PRICE_KEY } from './schema'
 
 /** @internal A per-token rate and the map field it came from (null = derived from another rate). */
 export interface Rates {
@@ -228,4 +229,21 @@ export function price(entry: Readonly<Record<string, unknown>>, key: string): nu
     'INVALID_ARGUMENT',
     `[costmap] price ${key} must be a finite number >= 0, got ${JSON.stringify(v)}`,
   )
+}
+
+/**
+ * @internal True when `entry` has any price: a `*_cost_*` field with a number (0 included) or a non-empty
+ * string, or `tiered_pricing`. Without one, pricing it would be a silent $0.
+ * @example
+ * ```ts
+ * hasPrice({ litellm_provider: 'openai', mode: 'chat' }) // false
+ * hasPrice({ litellm_provider: 'openai', input_cost_per_token: 0 }) // true
+ * ```
+ */
+export function hasPrice(entry: Readonly<Record<string, unknown>>): boolean {
+  for (const key in entry) {
+    const v = entry[key]
+    if (PRICE_KEY.test(key) && (typeof v === 'number' || (typeof v === 'string' && v.trim() !== ''))) return true
+  }
+  return Array.isArray(entry.tiered_pricing)
 }

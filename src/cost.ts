@@ -16,7 +16,8 @@ import type { MapLike } from './resolve.index'
  * Prompt and completion cost in USD, as LiteLLM's `cost_per_token` (before built-in tools, discount
  * and margin).
  *
- * @throws {CostMapError} `MODEL_NOT_MAPPED` (never a silent $0), `INVALID_USAGE`, `INVALID_ARGUMENT`
+ * @throws {CostMapError} `MODEL_NOT_MAPPED` (never a silent $0), also for a mapped entry with no price at all
+ *   (pass `customPricing` to price it); `INVALID_USAGE`, `INVALID_ARGUMENT`
  * @example
  * ```ts
  * const { promptCost, completionCost } = costPerToken(map, {
@@ -36,7 +37,8 @@ export function costPerToken(map: MapLike, args: CostArgs): TokenCosts {
  * The full cost of one call, as LiteLLM's `completion_cost`: prompt + completion + built-in tools, then
  * discount, then margin, with the map key, provider, breakdown and the map's sha256.
  *
- * @throws {CostMapError} `MODEL_NOT_MAPPED` (never a silent $0), `INVALID_USAGE`, `INVALID_ARGUMENT`
+ * @throws {CostMapError} `MODEL_NOT_MAPPED` (never a silent $0), also for a mapped entry with no price at all
+ *   (pass `customPricing` to price it); `INVALID_USAGE`, `INVALID_ARGUMENT`
  * @example
  * ```ts
  * const r = completionCost(map, { model: 'claude-sonnet-4-5', usage: message.usage })

@@ -5,6 +5,7 @@
  */
 import type { IntegrityReport } from './integrity'
 import { type FallbackRule, formatIssues, isCleanRule, type ModelEntry, mapSchemas } from './schema'
+import { compileRulePattern, MAX_RULES } from './schema.pattern'
 
 /**
  * A validated cost map: model key -> entry, meta keys removed, null prototype (so `toString` or
@@ -85,14 +86,11 @@ export function buildMapMeta(
         report.dropped.push({ key: `fallback_generalizations.rules[${i}]`, reason: formatIssues(parsed.error.issues) })
         return
       }
-      try {
-        rules.push({ ...parsed.data, regex: new RegExp(parsed.data.pattern, 'i') })
-      } catch (error) {
-        report.dropped.push({
-          key: `fallback_generalizations.rules[${i}]`,
-          reason: `bad pattern: ${(error as Error).message}`,
-        })
-      }
+      const regex = compileRulePattern(parsed.data.pattern)
+      if (typeof regex === 'string') report.dropped.push({ key: `fallback_generalizations.rules[${i}]`, reason: regex })
+      else if (rules.length >= MAX_RULES)
+        report.dropped.push({ key: `fallback_generalizations.rules[${i}]`, reason: `more than ${MAX_RULES} rules` })
+      else rules.push({ ...parsed.data, regex })
     })
     // Legacy single-level `extends`: the parent's fields first, the rule's own win.
     const byName = new Map(rules.map((r) => [r.name, r]))

@@ -56,6 +56,8 @@ export interface MapNames {
   lower: ReadonlyMap<string, string>
   /** Lower-cased `litellm_provider` values, and the provider names LiteLLM knows without an entry. */
   providers: ReadonlySet<string>
+  /** Length of the longest key or alias: a longer name matches none, whatever its case. */
+  longest: number
 }
 
 /**
@@ -71,15 +73,20 @@ export function namesOf(index: MapIndex): MapNames {
   const lower = new Map<string, string>()
   const providers = new Set<string>(EXTRA_PROVIDERS)
   let provider: unknown
+  let longest = 0
   for (const key in index.entries) {
     lower.set(key.toLowerCase(), key)
+    if (key.length > longest) longest = key.length
     // Neighbouring entries mostly share a provider: skip the repeat.
     const p = (index.entries[key] as { litellm_provider?: unknown }).litellm_provider
     if (p !== provider && typeof p === 'string') providers.add(p.toLowerCase())
     provider = p
   }
-  for (const [alias, key] of index.aliases) if (!lower.has(alias.toLowerCase())) lower.set(alias.toLowerCase(), key)
-  index.names = { lower, providers }
+  for (const [alias, key] of index.aliases) {
+    if (!lower.has(alias.toLowerCase())) lower.set(alias.toLowerCase(), key)
+    if (alias.length > longest) longest = alias.length
+  }
+  index.names = { lower, providers, longest }
   return index.names
 }
 
@@ -184,8 +191,17 @@ function buildIndex(map: CostMapData): MapIndex {
 }
 
 /**
- * @internal A memo of model strings per slot (a provider, a region; '' = neither), bounded: callers with
- * unbounded distinct model strings (unknown models included) cannot grow it forever, it is cleared when full.
+ * @internal Longest model string a memo keeps (LiteLLM's longest key has 76 characters). A longer one is
+ * resolved on every call instead: remembering it would let callers with huge distinct names hold memory.
+ */
+export const MAX_MEMO_KEY = 256
+/** @internal Characters of model strings a memo holds before it is cleared (a few MB at most). */
+export const MAX_MEMO_CHARS = 4_000_000
+
+/**
+ * @internal A memo of model strings per slot (a provider, a region; '' = neither), bounded in entries and
+ * in characters: callers with unbounded distinct model strings (unknown models included) cannot grow it
+ * forever, it is cleared when full, and names longer than {@link MAX_MEMO_KEY} are not kept.
  * `undefined` from `get` = not computed yet.
  * @example
  * ```ts
@@ -199,6 +215,8 @@ export class SlotMemo<V> {
   readonly plain = new Map<string, V>()
   private readonly slots = new Map<string, Map<string, V>>()
   size = 0
+  /** Characters of the model strings (and slots) held. */
+  chars = 0
 
   constructor(private readonly limit: number) {}
 
@@ -207,10 +225,12 @@ export class SlotMemo<V> {
   }
 
   set(slot: string, key: string, value: V): void {
-    if (this.size >= this.limit) {
+    if (key.length > MAX_MEMO_KEY || slot.length > MAX_MEMO_KEY) return
+    if (this.size >= this.limit || this.chars > MAX_MEMO_CHARS) {
       this.plain.clear()
       this.slots.clear()
       this.size = 0
+      this.chars = 0
     }
     let inner = this.plain
     if (slot !== '') {
@@ -218,9 +238,11 @@ export class SlotMemo<V> {
       if (inner === undefined) {
         inner = new Map()
         this.slots.set(slot, inner)
+        this.chars += slot.length
       }
     }
     inner.set(key, value)
     this.size++
+    this.chars += key.length
   }
 }

@@ -8,6 +8,7 @@ import { buildModelInfo, type ModelInfo } from './model-info'
 import { contextOf, type MapIndex, type MapLike, namesOf, type Resolved } from './resolve.index'
 import { bedrockBaseModel, candidateNames, providerMatches } from './resolve.names'
 import { bucketPriced, TOGETHER_SIZE_RULE, togetherFallback } from './resolve.together'
+import { MAX_RULE_NAME } from './schema.pattern'
 
 /**
  * The model info LiteLLM's `get_model_info` returns for `model` (and optional `provider`), with every
@@ -115,7 +116,8 @@ function resolveUncached(index: MapIndex, rawModel: string, rawProvider?: string
     const bucket = togetherFallback(index, model)
     if (bucket !== null) return bucket
   }
-  if (index.routing.length === 0 && index.capability.length === 0) return null
+  // A name longer than any real model is never matched against rules: their cost grows with its length.
+  if ((index.routing.length === 0 && index.capability.length === 0) || model.length > MAX_RULE_NAME) return null
   // Fallback rules: only after exact and case-insensitive lookups missed (upstream fallback_generalizations).
   const routingRule = (requested ?? inferred) === undefined ? firstMatch(index.routing, model) : undefined
   const routedProvider = routingRule?.model_info.litellm_provider
@@ -171,13 +173,17 @@ function findCandidate(
 
 function lookup(index: MapIndex, name: string): string | undefined {
   if (index.entries[name] !== undefined) return name
-  return index.aliases.get(name) ?? namesOf(index).lower.get(name.toLowerCase())
+  const names = namesOf(index)
+  // A huge name (up to the body limit) would be lower-cased and hashed once per candidate: skip the work.
+  if (name.length > names.longest) return undefined
+  return index.aliases.get(name) ?? names.lower.get(name.toLowerCase())
 }
 
 function result(index: MapIndex, model: string, key: string, provider: string | undefined, label?: string): Resolved {
   let entry = index.entries[key] as Readonly<Record<string, unknown>>
   const entryProvider = typeof entry.litellm_provider === 'string' ? entry.litellm_provider : undefined
-  if (index.fill.length > 0 && entryProvider !== undefined) entry = fillMissing(index.fill, model, entryProvider, entry)
+  if (index.fill.length > 0 && entryProvider !== undefined && model.length <= MAX_RULE_NAME)
+    entry = fillMissing(index.fill, model, entryProvider, entry)
   if (entryProvider === 'together_ai') {
     const priced = bucketPriced(index, model, entry)
     if (priced !== undefined) {

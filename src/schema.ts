@@ -5,6 +5,7 @@
  */
 import type * as Z from 'zod'
 import { zod } from './lazy'
+import * as limits from './schema.zod'
 import { defineMapSchemas, FORBIDDEN_KEYS, PRICE_KEY } from './schema.zod'
 
 export { PRICE_KEY }
@@ -88,6 +89,9 @@ export function formatIssues(issues: ReadonlyArray<{ path: PropertyKey[]; messag
 
 // --- Fast path ---
 
+// Local copies of the limits: a bundler's live import binding can be a getter, read on every key.
+const { MAX_ARRAY, MAX_DEPTH, MAX_KEYS, MAX_STRING } = limits
+
 const LIMIT_KEYS = new Set(['max_tokens', 'max_input_tokens', 'max_output_tokens'])
 enum Kind {
   Other = 0,
@@ -117,7 +121,7 @@ function kindOf(key: string): Kind {
     else if (PRICE_KEY.test(key)) kind = key.includes('per_token') ? Kind.PerTokenPrice : Kind.Price
     else kind = Kind.Other
     // Keys come from untrusted files: bound the memo so a hostile map cannot grow it without limit.
-    if (kinds.size < 10_000) kinds.set(key, kind)
+    if (kinds.size < 10_000 && key.length <= 64) kinds.set(key, kind)
   }
   return kind
 }
@@ -134,31 +138,68 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function isCleanEntry(value: unknown, ceiling = Number.POSITIVE_INFINITY, flagged?: string[]): boolean {
   if (!isRecord(value)) return false
   const provider = value.litellm_provider
-  if (typeof provider !== 'string' || provider === '') return false
+  return typeof provider === 'string' && provider !== '' && isCleanFields(value, ceiling, flagged)
+}
+
+/** The fields of an entry or of a rule's `model_info`, as `checkEntry` in schema.zod.ts sees them. */
+function isCleanFields(value: Record<string, unknown>, ceiling: number, flagged?: string[]): boolean {
   if (value.mode !== undefined && typeof value.mode !== 'string') return false
+  let count = 0
   for (const key in value) {
+    if (++count > MAX_KEYS || key.length > MAX_STRING) return false
     const kind = kindOf(key)
     const v = value[key]
     if (kind === Kind.Other) {
-      // Unknown fields pass as they are, but never with a prototype key hidden inside (`metadata.__proto__`).
-      if (typeof v === 'object' && v !== null && findForbiddenKey(v) !== null) return false
+      if (typeof v === 'string') {
+        if (v.length > MAX_STRING) return false
+      } else if (typeof v === 'object' && v !== null) {
+        // Unknown fields pass as they are, but bounded and never with a prototype key hidden inside
+        // (`metadata.__proto__`).
+        if (!isBoundedClean(v, 1)) return false
+      }
       continue
     }
     if (kind === Kind.PerTokenPrice || kind === Kind.Price) {
       if (!isPrice(v)) return false
       if (v > ceiling && kind === Kind.PerTokenPrice) flagged?.push(key)
-    } else if (kind === Kind.Limit) {
+      continue
+    }
+    if (kind === Kind.Limit) {
       if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) return false
-    } else if (kind === Kind.Tiers) {
+      continue
+    }
+    if (!isBoundedClean(v, 1)) return false
+    if (kind === Kind.Tiers) {
       if (!Array.isArray(v) || !v.every(isCleanTier)) return false
     } else if (kind === Kind.PriceRecord) {
       if (!isRecord(v)) return false
       for (const k in v) if (FORBIDDEN_KEYS.has(k) || !isPrice(v[k])) return false
     } else if (kind === Kind.AnyRecord) {
-      if (!isRecord(v) || findForbiddenKey(v) !== null) return false
+      if (!isRecord(v)) return false
     } else if (kind === Kind.Aliases) {
       if (!Array.isArray(v) || !v.every((a) => typeof a === 'string' && a !== '')) return false
     } else return false
+  }
+  return true
+}
+
+/**
+ * `boundsProblem` (schema.zod.ts) and {@link findForbiddenKey} in one walk, for the fast path: true when
+ * `value` (at `depth`) is within the limits and holds no prototype key. Never recurses deeper than MAX_DEPTH.
+ */
+function isBoundedClean(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return value.length <= MAX_STRING
+  if (typeof value !== 'object' || value === null) return true
+  if (depth >= MAX_DEPTH) return false
+  if (Array.isArray(value)) {
+    if (value.length > MAX_ARRAY) return false
+    for (const item of value) if (!isBoundedClean(item, depth + 1)) return false
+    return true
+  }
+  let keys = 0
+  for (const key in value) {
+    if (++keys > MAX_KEYS || key.length > MAX_STRING || FORBIDDEN_KEYS.has(key)) return false
+    if (!isBoundedClean((value as Record<string, unknown>)[key], depth + 1)) return false
   }
   return true
 }
@@ -190,9 +231,14 @@ export function isCleanRule(value: unknown): value is FallbackRule {
     isName(value.name) &&
     isName(value.pattern) &&
     isOptional(value.description, (v) => typeof v === 'string') &&
-    isOptional(value.model_info, isRecord) &&
+    isOptional(value.model_info, isCleanInfo) &&
     isOptional(value.extends, (v) => typeof v === 'string') &&
     isOptional(value.fill_missing_for_providers, (v) => Array.isArray(v) && v.every((p) => typeof p === 'string')) &&
-    findForbiddenKey(value) === null
+    isBoundedClean(value, 0)
   )
+}
+
+/** A rule's `model_info` that `RuleInfoSchema` accepts unchanged: an entry's fields, the provider optional. */
+function isCleanInfo(value: unknown): boolean {
+  return isRecord(value) && isOptional(value.litellm_provider, isName) && isCleanFields(value, Number.POSITIVE_INFINITY)
 }

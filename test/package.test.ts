@@ -128,7 +128,8 @@ describe('the built package', () => {
   )
 
   it('ships the bundled map as a file beside dist/, not compiled into a module', () => {
-    const big = readdirSync(join(root, 'dist')).filter((f) => readFileSync(join(root, 'dist', f)).length > 200_000)
+    // The map alone is over 1 MB; the CLI bundle (all of the code, unminified) is about 200 KB.
+    const big = readdirSync(join(root, 'dist')).filter((f) => readFileSync(join(root, 'dist', f)).length > 500_000)
     expect(big).toEqual([])
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[] }
     expect(pkg.files).toEqual(expect.arrayContaining(['dist', 'backup']))
