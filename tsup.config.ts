@@ -15,7 +15,7 @@ const shared = {
   format: ['esm'] as Format[],
   sourcemap: false,
   target: 'node20',
-  // `import.meta.url` in the CommonJS build: src/lazy.ts and src/backup.ts resolve files from it.
+  // `import.meta.url` in the CommonJS build: src/_internal/lazy.ts and src/map/backup.ts resolve files from it.
   shims: true,
   define: { __COSTMAP_VERSION__: JSON.stringify(version) },
   external: ['express', 'hono', 'ioredis', 'undici'],
@@ -32,7 +32,7 @@ export default defineConfig([
     dts: { entry: library },
     // The entries share one chunk (each re-exports the core) in both formats.
     splitting: true,
-    // CommonJS has no `import.meta` (tsup shims only its `url`): src/lazy.ts then takes the CommonJS copies.
+    // CommonJS has no `import.meta` (tsup shims only its `url`): src/_internal/lazy.ts then takes the CommonJS copies.
     esbuildOptions(options, { format }) {
       if (format === 'cjs') options.define = { ...options.define, 'import.meta.resolve': 'undefined' }
     },
@@ -41,7 +41,7 @@ export default defineConfig([
     // The CLI is a program of its own: one file, so it neither splits the library's chunk nor waits for it.
     // Its `#!/usr/bin/env node` line is kept by esbuild and tsup marks the file executable.
     ...shared,
-    entry: { cli: 'src/cli.ts' },
+    entry: { cli: 'src/cli/main.ts' },
     splitting: false,
   },
 ])

@@ -11,9 +11,9 @@
  * Run: `npx vitest bench --run bench/cost.bench.ts`.
  */
 import { bench, describe } from 'vitest'
-import { completionCost } from '../src/cost'
-import { buildCostMap } from '../src/integrity'
-import { getModelInfo } from '../src/resolve'
+import { completionCost } from '../src/cost/cost'
+import { buildCostMap } from '../src/map/integrity'
+import { getModelInfo } from '../src/resolve/resolve'
 import { MAIN_MAP, readJson } from '../test/support/data'
 import { type AnthropicUsage, floorCost, floorMap, MIX, naiveCost, nativeUsage, type OpenAIUsage } from './subjects/mix'
 

@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, bench, describe } from 'vitest'
-import { buildCostMap, parseCostMapText } from '../src/integrity'
-import { contextOf } from '../src/resolve.index'
-import { fetchText } from '../src/transport'
+import { fetchText } from '../src/load/transport'
+import { buildCostMap, parseCostMapText } from '../src/map/integrity'
+import { contextOf } from '../src/resolve/lookup'
 import { MAIN_MAP } from '../test/support/data'
 
 const text = readFileSync(MAIN_MAP, 'utf8')

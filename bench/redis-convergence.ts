@@ -6,8 +6,8 @@
  * alone: `npx tsx bench/redis-convergence.ts`.
  */
 import { performance } from 'node:perf_hooks'
-import { ModelCostMap } from '../src/index'
-import { createRedisCoordinator } from '../src/redis'
+import { ModelCostMap } from '../src'
+import { createRedisCoordinator } from '../src/redis/coordinator'
 import { mapVersion, sha256, startUpstream } from '../test/redis/fixtures'
 import { startRedis } from '../test/support/redis'
 

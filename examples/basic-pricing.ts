@@ -5,7 +5,7 @@
  *
  * 'costmap' instead of '../src/index'.
  */
-import { type CostArgs, completionCost, isCostMapError, loadBackup } from '../src/index'
+import { type CostArgs, completionCost, isCostMapError, loadBackup } from '../src'
 
 const map = loadBackup() // synchronous; a ModelCostMap would keep it current
 

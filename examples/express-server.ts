@@ -8,8 +8,8 @@
  */
 import type { AddressInfo } from 'node:net'
 import express from 'express'
+import { ModelCostMap } from '../src'
 import { costMapRoutes } from '../src/adapters/express'
-import { ModelCostMap } from '../src/index'
 import { modelList } from './model-list'
 
 const port = Number(process.env.PORT ?? 4000)

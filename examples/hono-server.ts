@@ -8,8 +8,8 @@
  */
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
+import { ModelCostMap } from '../src'
 import { costMapRoutes } from '../src/adapters/hono'
-import { ModelCostMap } from '../src/index'
 import { modelList } from './model-list'
 
 const port = Number(process.env.PORT ?? 4000)

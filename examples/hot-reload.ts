@@ -10,8 +10,8 @@
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { ModelCostMap } from '../src'
 import { backupText } from '../src/backup-entry'
-import { ModelCostMap } from '../src/index'
 
 // What the upstream serves, changed as the example goes.
 let upstreamBody = backupText()

@@ -2,7 +2,7 @@
  * The `model_list` of the examples: LiteLLM's config example (litellm-curl-examples.md), as the parsed
  * YAML a host would pass to `modelList`.
  */
-import type { Deployment } from '../src/index'
+import type { Deployment } from '../src'
 
 export const modelList: Deployment[] = [
   {

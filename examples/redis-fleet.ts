@@ -10,8 +10,8 @@
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { ModelCostMap } from '../src'
 import { backupText } from '../src/backup-entry'
-import { ModelCostMap } from '../src/index'
 import { createRedisCoordinator } from '../src/redis-entry'
 
 let upstreamBody = backupText()

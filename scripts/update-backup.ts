@@ -10,10 +10,10 @@ import { mkdir, readFile } from 'node:fs/promises'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { buildCostMap, parseCostMapText } from '../src/integrity'
-import { META_KEYS } from '../src/schema'
-import { DEFAULT_MODEL_COST_MAP_URL, fetchText } from '../src/transport'
-import { writeFileAtomic } from '../src/write-atomic'
+import { writeFileAtomic } from '../src/_internal/write-atomic'
+import { DEFAULT_MODEL_COST_MAP_URL, fetchText } from '../src/load/transport'
+import { buildCostMap, parseCostMapText } from '../src/map/integrity'
+import { META_KEYS } from '../src/map/schema'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 

@@ -8,8 +8,8 @@
  * ```
  * @module
  */
-export { type BackupManifest, backupManifest, backupText, loadBackup } from './backup'
 
 // Every subpath re-exports the core: that keeps the shared code in one chunk, so `import 'costmap'` loads two
 // files instead of nine (a third of its cold start), and one import line serves both.
 export * from './index'
+export { type BackupManifest, backupManifest, backupText, loadBackup } from './map'

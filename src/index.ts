@@ -11,9 +11,6 @@
  * @module
  */
 
-export type { Authorize, CostMapRole } from './auth'
-export { type BackupManifest, backupManifest, loadBackup } from './backup'
-export { completionCost, costPerToken } from './cost'
 export type {
   Adjustments,
   CallType,
@@ -22,33 +19,52 @@ export type {
   CostResult,
   MarginSpec,
   TokenCosts,
-} from './cost.types'
-export type { ResolveEnv } from './deployments'
-export type { Deployment } from './deployments.info'
-export { type CostMapDiff, diffCostMaps, type PriceChange, type PriceChangeGuard, type PriceChangeRules } from './diff'
+} from './cost'
+export { completionCost, costPerToken } from './cost'
 export { CostMapError, type CostMapErrorCode, isCostMapError } from './errors'
-export { type CostMapHandler, type CostMapHandlerOptions, createCostMapHandler } from './handler'
+export type { Authorize, CostMapRole, RateLimitOptions, ResolveEnv } from './http'
+export { type CostMapHandler, type CostMapHandlerOptions, createCostMapHandler, toNodeListener } from './http'
 export {
+  DEFAULT_MODEL_COST_MAP_URL,
+  getModelCostMap,
+  type LoadOptions,
+  type LoadResult,
+  type TransportOptions,
+} from './load'
+export type { CostMapData } from './map'
+export {
+  type BackupManifest,
+  backupManifest,
+  type CostMapDiff,
   type DroppedEntry,
+  diffCostMaps,
+  type FallbackRule,
   type IntegrityOptions,
   type IntegrityReport,
+  loadBackup,
+  META_KEYS,
+  type ModelEntry,
+  type PriceChange,
+  type PriceChangeGuard,
+  type PriceChangeRules,
   validateModelCostMap,
-} from './integrity'
-export { getModelCostMap, type LoadOptions, type LoadResult } from './loader'
-export type { CostMapData } from './map'
-export { MODEL_INFO_FIELDS, type ModelInfo, type ModelInfoField, type PricingTier } from './model-info'
-export type { RateLimitOptions } from './rate-limit'
-export { findModelInfo, getModelInfo } from './resolve'
-export type { MapLike } from './resolve.index'
-export type { ScheduleStatus } from './scheduler'
-export { type FallbackRule, META_KEYS, type ModelEntry } from './schema'
-export { toNodeListener } from './serve'
-export { ModelCostMap } from './store'
+} from './map'
+export type { MapLike } from './resolve'
+export {
+  findModelInfo,
+  getModelInfo,
+  MODEL_INFO_FIELDS,
+  type ModelInfo,
+  type ModelInfoField,
+  type PricingTier,
+} from './resolve'
 export type {
+  Deployment,
   ModelCostMapEvents,
   ModelCostMapOptions,
   ReloadResult,
+  ScheduleStatus,
   Snapshot,
   SourceInfo,
-} from './store.types'
-export { DEFAULT_MODEL_COST_MAP_URL, type TransportOptions } from './transport'
+} from './store'
+export { ModelCostMap } from './store'

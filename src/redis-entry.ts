@@ -10,8 +10,9 @@
  * @module
  */
 // The fleet's types live here, not in the core: `CoordinatorHost` and `FetchedMap` are the store's internals.
-export type { CoordinationStatus, Coordinator, FleetRecord, ReloadMode } from './coordinator'
+
 // Every subpath re-exports the core: that keeps the shared code in one chunk, so `import 'costmap'` loads two
 // files instead of nine (a third of its cold start), and one import line serves both.
 export * from './index'
 export { createRedisCoordinator, type RedisCoordinatorOptions } from './redis'
+export type { CoordinationStatus, Coordinator, FleetRecord, ReloadMode } from './store'

@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import { mapSchemas } from './schema'
+import { mapSchemas } from './map'
 
 const schemas = mapSchemas()
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { backupManifest, completionCost, getModelInfo, loadBackup } from '../src/index'
+import { backupManifest, completionCost, getModelInfo, loadBackup } from '../src'
 import { expectExit, ROOT, spawnProcess } from './cli/run'
 import { startRedis } from './support/redis'
 

@@ -5,8 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http'
 import express, { type Router } from 'express'
-import { type CostMapHandlerOptions, createCostMapHandler, ROUTE_PATHS } from '../handler'
-import { answerNode, toWebRequest } from '../serve'
+import { answerNode, type CostMapHandlerOptions, createCostMapHandler, ROUTE_PATHS, toWebRequest } from '../http'
 import type { ModelCostMap } from '../store'
 
 /**
@@ -59,9 +58,7 @@ function consumedBody(req: IncomingMessage & { body?: unknown }): { value: unkno
   return req.readableEnded && req.method !== 'GET' && req.method !== 'HEAD' ? { value: req.body } : undefined
 }
 
-export type { Authorize, CostMapRole } from '../auth'
-export type { CostMapHandlerOptions } from '../handler'
-
 // Every subpath re-exports the core: that keeps the shared code in one chunk, so `import 'costmap'` loads two
 // files instead of nine (a third of its cold start), and one import line serves both.
-export * from '../index'
+export * from '..'
+export type { Authorize, CostMapHandlerOptions, CostMapRole } from '../http'

@@ -4,7 +4,7 @@
  * @module
  */
 import { Hono } from 'hono'
-import { type CostMapHandlerOptions, createCostMapHandler, ROUTE_PATHS } from '../handler'
+import { type CostMapHandlerOptions, createCostMapHandler, ROUTE_PATHS } from '../http'
 import type { ModelCostMap } from '../store'
 
 /**
@@ -40,9 +40,7 @@ export function costMapRoutes(costs: ModelCostMap, options: CostMapHandlerOption
   return Object.assign(app, { dispose: () => handler.dispose() })
 }
 
-export type { Authorize, CostMapRole } from '../auth'
-export type { CostMapHandlerOptions } from '../handler'
-
 // Every subpath re-exports the core: that keeps the shared code in one chunk, so `import 'costmap'` loads two
 // files instead of nine (a third of its cold start), and one import line serves both.
-export * from '../index'
+export * from '..'
+export type { Authorize, CostMapHandlerOptions, CostMapRole } from '../http'

@@ -1,6 +1,6 @@
 // vitest globalSetup: the CLI, example and package tests run the BUILT package, so `npm test` on a fresh
 // clone (or after editing src/) builds it first, once, before any test file starts. A run limited to
-// other files (`vitest run test/cost.test.ts`) does not build. A lock directory keeps two test runs in
+// other files (`vitest run test/cost/cost.test.ts`) does not build. A lock directory keeps two test runs in
 // the same checkout from building over each other.
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'

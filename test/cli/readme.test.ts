@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { getModelCostMap } from '../../src/index'
+import { getModelCostMap } from '../../src'
 import { MAIN_MAP } from '../support/data'
 import { ROOT, startServe } from './run'
 

@@ -3,9 +3,9 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { backupText } from '../../src/backup'
-import { count } from '../../src/cli.format'
-import { createCostMapHandler, ModelCostMap, toNodeListener } from '../../src/index'
+import { createCostMapHandler, ModelCostMap, toNodeListener } from '../../src'
+import { count } from '../../src/cli/format'
+import { backupText } from '../../src/map/backup'
 import { startServer, type TestServer } from '../support/server'
 import { expectExit, oneLine, runCli, startCli } from './run'
 

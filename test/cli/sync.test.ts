@@ -3,8 +3,6 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { backupText } from '../../src/backup'
-import { perMillion } from '../../src/cli.format'
 import {
   backupManifest,
   diffCostMaps,
@@ -13,7 +11,9 @@ import {
   loadBackup,
   META_KEYS,
   validateModelCostMap,
-} from '../../src/index'
+} from '../../src'
+import { perMillion } from '../../src/cli/format'
+import { backupText } from '../../src/map/backup'
 import { historyFiles, readText } from '../support/data'
 import { startServer, syntheticMap, type TestServer } from '../support/server'
 import { expectExit, oneLine, runCli } from './run'

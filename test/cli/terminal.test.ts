@@ -2,7 +2,7 @@
 // NO_COLOR turns the colour off. Piped output never has either.
 import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { backupText } from '../../src/backup'
+import { backupText } from '../../src/map/backup'
 import { startServer, type TestServer } from '../support/server'
 import { CLI, expectExit, runCli, spawnProcess } from './run'
 

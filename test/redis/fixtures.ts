@@ -3,8 +3,8 @@
  */
 import { createHash } from 'node:crypto'
 import { afterAll, afterEach, beforeAll } from 'vitest'
-import { ModelCostMap, type ModelCostMapOptions } from '../../src/index'
-import { createRedisCoordinator, type RedisCoordinatorOptions } from '../../src/redis'
+import { ModelCostMap, type ModelCostMapOptions } from '../../src'
+import { createRedisCoordinator, type RedisCoordinatorOptions } from '../../src/redis/coordinator'
 import { MAIN_MAP, readText } from '../support/data'
 import { type RedisServer, startRedis } from '../support/redis'
 import { type Reply, startServer, type TestServer } from '../support/server'

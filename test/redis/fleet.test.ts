@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis'
 import { describe, expect, it } from 'vitest'
-import { createCostMapHandler, ModelCostMap } from '../../src/index'
-import { createRedisCoordinator } from '../../src/redis'
+import { createCostMapHandler, ModelCostMap } from '../../src'
+import { createRedisCoordinator } from '../../src/redis/coordinator'
 import { allOn, comeDue, sha256, shas, startFleet, useFleetHarness, V1, V2, V3, waitFor } from './fixtures'
 
 const h = useFleetHarness()

@@ -3,8 +3,8 @@
  * event on stdout; reads commands (`reload`, `status`, `exit`) from stdin.
  */
 import { createInterface } from 'node:readline'
-import { ModelCostMap } from '../../src/index'
-import { createRedisCoordinator } from '../../src/redis'
+import { ModelCostMap } from '../../src'
+import { createRedisCoordinator } from '../../src/redis/coordinator'
 
 const [redisUrl, prefix, upstream, id] = process.argv.slice(2)
 const costs = new ModelCostMap({

@@ -1,8 +1,8 @@
 // Run in a child process by concurrency.test.ts (E7): writes the cache file as reloads do, alternating two
 // maps in a tight loop, until the parent SIGKILLs it at a random instant.
 import { readFile } from 'node:fs/promises'
-import { writeCache } from '../../src/disk-cache'
-import { sha256Hex } from '../../src/loader'
+import { writeCache } from '../../src/load/disk-cache'
+import { sha256Hex } from '../../src/load/loader'
 
 const [cacheFile, ...textFiles] = process.argv.slice(2) as [string, ...string[]]
 const texts = await Promise.all(textFiles.map((f) => readFile(f, 'utf8')))

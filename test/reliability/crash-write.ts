@@ -3,7 +3,7 @@
 import fs from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { syncBuiltinESMExports } from 'node:module'
-import { writeCache } from '../../src/disk-cache'
+import { writeCache } from '../../src/load/disk-cache'
 
 const [cacheFile, newTextFile] = process.argv.slice(2) as [string, string]
 const text = await readFile(newTextFile, 'utf8')

@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto'
 import { afterEach, beforeEach, expect } from 'vitest'
-import { ModelCostMap } from '../../src/store'
-import type { ModelCostMapOptions, ReloadResult } from '../../src/store.types'
+import { ModelCostMap } from '../../src/store/store'
+import type { ModelCostMapOptions, ReloadResult } from '../../src/store/types'
 import {
   activeResources,
   expectNoLeaks,

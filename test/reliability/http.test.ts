@@ -1,6 +1,6 @@
 // Catalogue B (HTTP semantics): conditional requests, retries, permanent errors, redirects, size limits.
 import { describe, expect, it, vi } from 'vitest'
-import { fetchText } from '../../src/transport'
+import { fetchText } from '../../src/load/transport'
 import { MAIN_MAP, readText } from '../support/data'
 import { faults, syntheticMap } from '../support/fault-server'
 import { armed, FAST, GOOD, serve, sha } from './harness'

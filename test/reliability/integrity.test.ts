@@ -1,8 +1,8 @@
 // Catalogue C through a live store: a file that fails parsing or the integrity checks never replaces
-// the map being served (the checks themselves are unit-tested in test/integrity.test.ts).
+// the map being served (the checks themselves are unit-tested in test/map/integrity.test.ts).
 import { describe, expect, it } from 'vitest'
-import { completionCost } from '../../src/cost'
-import { findModelInfo } from '../../src/resolve'
+import { completionCost } from '../../src/cost/cost'
+import { findModelInfo } from '../../src/resolve/resolve'
 import { syntheticMap } from '../support/fault-server'
 import { armed, GOOD, GOOD_SHA } from './harness'
 

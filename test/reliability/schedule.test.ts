@@ -1,6 +1,6 @@
 // Catalogue D (schedule) and B7 (permanent errors on a schedule), with fake timers and a scripted fetch.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ModelCostMap } from '../../src/store'
+import { ModelCostMap } from '../../src/store/store'
 import { syntheticMap } from '../support/fault-server'
 import { GOOD } from './harness'
 

@@ -1,7 +1,7 @@
 // Catalogue A (transport): every failure keeps the active map, says why, and leaves no socket or timer.
 import { describe, expect, it } from 'vitest'
 import type { CostMapErrorCode } from '../../src/errors'
-import { fetchText, type TransportOptions } from '../../src/transport'
+import { fetchText, type TransportOptions } from '../../src/load/transport'
 import { blackholeFetch, faults, type Reply, startTlsServer } from '../support/fault-server'
 import { armed, FAST, GOOD, onCleanup, serve } from './harness'
 

@@ -1,10 +1,10 @@
 // Deployment ids, secret masking and the rate limiter, below the HTTP layer.
 import { describe, expect, it } from 'vitest'
-import { deploymentId } from '../../src/deployments.id'
-import { isSensitiveKey, maskValue, redactParams } from '../../src/deployments.redact'
-import { createCostMapHandler } from '../../src/handler'
-import { createTokenBucket } from '../../src/rate-limit'
-import { ModelCostMap } from '../../src/store'
+import { deploymentId } from '../../src/http/deployment-id'
+import { createCostMapHandler } from '../../src/http/handler'
+import { createTokenBucket } from '../../src/http/rate-limit'
+import { isSensitiveKey, maskValue, redactParams } from '../../src/http/redact'
+import { ModelCostMap } from '../../src/store/store'
 
 describe('deploymentId', () => {
   it('matches the id LiteLLM computes (Python str() and json.dumps of every value type)', () => {

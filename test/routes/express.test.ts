@@ -3,7 +3,7 @@ import { createServer } from 'node:http'
 import express from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
 import { costMapRoutes } from '../../src/adapters/express'
-import { ModelCostMap } from '../../src/store'
+import { ModelCostMap } from '../../src/store/store'
 import { AUTH, admin, listenOn } from './fixtures'
 import { routeSuite } from './suite'
 

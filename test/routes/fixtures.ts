@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { CostMapHandlerOptions } from '../../src/handler'
+import type { CostMapHandlerOptions } from '../../src/http/handler'
 
 export const KEY = 'sk-master-key-1234'
 export const VIEWER = 'sk-viewer-5678'

@@ -2,9 +2,9 @@
 // from a real redis-server fleet.
 import { createServer } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createCostMapHandler } from '../../src/handler'
-import { toNodeListener } from '../../src/serve'
-import { ModelCostMap } from '../../src/store'
+import { createCostMapHandler } from '../../src/http/handler'
+import { toNodeListener } from '../../src/http/node'
+import { ModelCostMap } from '../../src/store/store'
 import { allOn, sha256, useFleetHarness, V1, V2, waitFor } from '../redis/fixtures'
 import { admin, KEY, listenOn } from './fixtures'
 

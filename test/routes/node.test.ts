@@ -1,8 +1,8 @@
 // The route suite against the bare handler on node:http.
 import { createServer } from 'node:http'
 import { describe } from 'vitest'
-import { createCostMapHandler } from '../../src/handler'
-import { toNodeListener } from '../../src/serve'
+import { createCostMapHandler } from '../../src/http/handler'
+import { toNodeListener } from '../../src/http/node'
 import { listenOn } from './fixtures'
 import { routeSuite } from './suite'
 

@@ -2,7 +2,7 @@
  * The cost-map part of the route suite: reload (success, failure, rate limit) and the schedule routes.
  */
 import { describe, expect, it } from 'vitest'
-import type { CostMapHandlerOptions } from '../../src/handler'
+import type { CostMapHandlerOptions } from '../../src/http/handler'
 import { AUTH, admin, KEY, sha, viewer } from './fixtures'
 import type { Ctx } from './suite'
 

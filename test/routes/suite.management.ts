@@ -3,7 +3,7 @@
  * answers, and custom prices that price a deployment id across reloads.
  */
 import { describe, expect, it } from 'vitest'
-import type { CostMapHandlerOptions } from '../../src/handler'
+import type { CostMapHandlerOptions } from '../../src/http/handler'
 import { MAIN_MAP, readText } from '../support/data'
 import { AUTH, admin } from './fixtures'
 import type { Ctx } from './suite'

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { modelList } from '../../examples/model-list'
-import type { CostMapHandlerOptions } from '../../src/handler'
+import type { CostMapHandlerOptions } from '../../src/http/handler'
 import { AUTH, admin, viewer } from './fixtures'
 import type { Ctx } from './suite'
 

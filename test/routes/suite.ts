@@ -3,9 +3,9 @@
  * `mount` starts a server for a store and handler options (and throws what the factory throws).
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { CostMapHandlerOptions } from '../../src/handler'
-import { ModelCostMap } from '../../src/store'
-import type { ModelCostMapOptions } from '../../src/store.types'
+import type { CostMapHandlerOptions } from '../../src/http/handler'
+import { ModelCostMap } from '../../src/store/store'
+import type { ModelCostMapOptions } from '../../src/store/types'
 import { MAIN_MAP, readText } from '../support/data'
 import { type Reply, startServer, type TestServer } from '../support/server'
 import { AUTH, admin, KEY, viewer } from './fixtures'

@@ -1,15 +1,14 @@
 // Issue 15: the public types as a TypeScript user meets them. Checked by `npx vitest run` (typecheck
 // mode) and `npm run typecheck`; the packed tarball gets the same checks in test/package.test.ts.
 import { describe, expectTypeOf, it } from 'vitest'
+import type * as root from '../../src'
+import type { CostMapHandler, ModelCostMap, ModelCostMapEvents, ModelInfo, ModelInfoField } from '../../src'
 import type { CostMapRouter } from '../../src/adapters/express'
 import type { CostMapApp } from '../../src/adapters/hono'
-import type { Deployment } from '../../src/deployments.info'
-import type { PriceChange } from '../../src/diff'
-import type * as root from '../../src/index'
-import type { CostMapHandler, ModelCostMap, ModelCostMapEvents, ModelInfo, ModelInfoField } from '../../src/index'
+import type { PriceChange } from '../../src/map/diff'
 import type * as redis from '../../src/redis-entry'
-import type { ScheduleStatus } from '../../src/scheduler'
-import type { ReloadResult } from '../../src/store.types'
+import type { ScheduleStatus } from '../../src/store/scheduler'
+import type { Deployment, ReloadResult } from '../../src/store/types'
 
 /** The named (not index-signature) keys of T. */
 type KnownKeys<T> = keyof { [K in keyof T as string extends K ? never : K]: T[K] }

@@ -1,0 +1,152 @@
+/**
+ * `costmap cost`, `costmap info` and `costmap list`: pricing and model lookups on the bundled map (or `--map`).
+ * @module
+ */
+
+import type { CostComponent } from '../cost'
+import { completionCost } from '../cost'
+import { PRICE_KEY } from '../map'
+import { getModelInfo } from '../resolve'
+import { type Command, intOption, JSON_OPTION, type OptionSpec, stringOption, UsageError } from './args'
+import { count, paint, perMillion, priceText, printJson, table, usd, usdColumn } from './format'
+import { loadMap } from './maps'
+
+const MAP_OPTION: OptionSpec = {
+  type: 'string',
+  arg: '<file|url>',
+  description: 'read prices from this map instead of the bundled backup',
+}
+const PROVIDER_OPTION: OptionSpec = { type: 'string', arg: '<p>', description: 'provider, e.g. openai, azure, bedrock' }
+
+/** @internal `costmap cost <model>`. */
+export const cost: Command = {
+  name: 'cost',
+  summary: 'Price one call in USD, as LiteLLM prices it, with the breakdown.',
+  args: '<model>',
+  positionals: [1, 1],
+  options: {
+    provider: PROVIDER_OPTION,
+    'prompt-tokens': {
+      type: 'string',
+      arg: '<n>',
+      description: 'input tokens, cached ones included (as OpenAI counts)',
+    },
+    'completion-tokens': { type: 'string', arg: '<n>', description: 'output tokens, reasoning ones included' },
+    'cached-tokens': { type: 'string', arg: '<n>', description: 'input tokens read from the prompt cache' },
+    'reasoning-tokens': { type: 'string', arg: '<n>', description: 'output tokens spent on reasoning' },
+    'service-tier': {
+      type: 'string',
+      arg: '<t>',
+      description: 'flex or priority (tier prices where the model has them)',
+    },
+    map: MAP_OPTION,
+    json: JSON_OPTION,
+  },
+  notes: 'Example:\n  costmap cost gpt-4o --prompt-tokens 1200 --cached-tokens 1000 --completion-tokens 300',
+  async run({ values, positionals, out }) {
+    const prompt = intOption(values, 'prompt-tokens', 0)
+    const completion = intOption(values, 'completion-tokens', 0)
+    const cached = intOption(values, 'cached-tokens', 0)
+    const reasoning = intOption(values, 'reasoning-tokens', 0)
+    if (cached > prompt) throw new UsageError('--cached-tokens cannot exceed --prompt-tokens (which includes them)')
+    if (reasoning > completion)
+      throw new UsageError('--reasoning-tokens cannot exceed --completion-tokens (which includes them)')
+    const usage = {
+      prompt_tokens: prompt,
+      completion_tokens: completion,
+      prompt_tokens_details: { cached_tokens: cached },
+      completion_tokens_details: { reasoning_tokens: reasoning },
+    }
+    const model = positionals[0] as string
+    const { built } = await loadMap(stringOption(values, 'map'), out)
+    const serviceTier = stringOption(values, 'service-tier')
+    const provider = stringOption(values, 'provider')
+    const result = completionCost(built.map, {
+      model,
+      usage,
+      ...(provider === undefined ? {} : { provider }),
+      ...(serviceTier === undefined ? {} : { serviceTier }),
+    })
+    if (values.json) return printJson(out, { model, usage, ...result })
+    out.print(`${paint(out.color, 'bold', model)}  priced as ${result.key} (${result.provider})\n`)
+    const costs = usdColumn([...result.breakdown.map((c) => c.cost), result.totalCost])
+    const rows = result.breakdown.map((c, i) => [c.component, count(c.units), rateText(c), costs[i] as string])
+    rows.push(['total', '', '', paint(out.color, 'bold', costs.at(-1) as string)])
+    out.print(table([['component', 'units', 'price', 'cost'], ...rows], { right: [1, 3], color: out.color }))
+    return 0
+  },
+}
+
+/** @internal `costmap info <model>`. */
+export const info: Command = {
+  name: 'info',
+  summary: "A model's entry as LiteLLM's get_model_info returns it (prices per 1M tokens).",
+  args: '<model>',
+  positionals: [1, 1],
+  options: { provider: PROVIDER_OPTION, map: MAP_OPTION, json: JSON_OPTION },
+  async run({ values, positionals, out }) {
+    const { built } = await loadMap(stringOption(values, 'map'), out)
+    const modelInfo = getModelInfo(built.map, positionals[0] as string, stringOption(values, 'provider'))
+    if (values.json) return printJson(out, modelInfo)
+    const rows = Object.entries(modelInfo)
+      .filter(([, value]) => value !== null && value !== undefined)
+      .map(([field, value]) => [field, fieldText(field, value)])
+    out.print(table([['field', 'value'], ...rows], { color: out.color }))
+    return 0
+  },
+}
+
+/** @internal `costmap list`. */
+export const list: Command = {
+  name: 'list',
+  summary: 'The models of the map with their main prices, optionally one provider or mode.',
+  args: '',
+  positionals: [0, 0],
+  options: {
+    provider: { type: 'string', arg: '<p>', description: 'only this litellm_provider (any case)' },
+    mode: { type: 'string', arg: '<m>', description: 'only this mode: chat, embedding, image_generation…' },
+    map: MAP_OPTION,
+    json: JSON_OPTION,
+  },
+  notes: 'JSON output is an array of the full entries, each with its `model` key first.',
+  async run({ values, out }) {
+    const { built } = await loadMap(stringOption(values, 'map'), out)
+    const provider = stringOption(values, 'provider')?.toLowerCase()
+    const mode = stringOption(values, 'mode')?.toLowerCase()
+    const models = Object.keys(built.map)
+      .sort()
+      .map((model) => ({ model, ...built.map[model] }))
+      .filter((e) => (!provider || e.litellm_provider?.toLowerCase() === provider) && (!mode || e.mode === mode))
+    if (values.json) printJson(out, models)
+    else {
+      const rows = models.map((e) => [
+        e.model,
+        e.litellm_provider ?? '',
+        e.mode ?? '',
+        e.input_cost_per_token === undefined ? '-' : perMillion(e.input_cost_per_token),
+        e.output_cost_per_token === undefined ? '-' : perMillion(e.output_cost_per_token),
+        e.max_input_tokens === undefined ? '-' : count(e.max_input_tokens),
+      ])
+      const header = ['model', 'provider', 'mode', 'input $/1M', 'output $/1M', 'context']
+      if (rows.length) out.print(table([header, ...rows], { right: [3, 4, 5], color: out.color }))
+    }
+    if (models.length === 0) {
+      out.error(
+        `costmap list: no model matches${provider ? ` --provider ${provider}` : ''}${mode ? ` --mode ${mode}` : ''}`,
+      )
+      return 1
+    }
+    return 0
+  },
+}
+
+function rateText(c: CostComponent): string {
+  if (c.unit === 'token') return `${perMillion(c.rate)} / 1M tokens`
+  if (c.unit === 'usd') return ''
+  return `${usd(c.rate)} / ${c.unit}`
+}
+
+function fieldText(field: string, value: unknown): string {
+  if (typeof value === 'number') return PRICE_KEY.test(field) ? priceText(field, value) : count(value)
+  return typeof value === 'string' ? value : JSON.stringify(value)
+}

@@ -1,0 +1,240 @@
+/**
+ * The general pricing path: every call type, usage shape and option (custom prices, tiers, tools,
+ * discount, margin). `completionCost` sends here whatever its fast lane does not take.
+ * @module
+ */
+
+import { CostMapError } from '../errors'
+import { buildModelInfo, contextOf, type MapIndex, type MapLike, notMapped, type Resolved, resolveIn } from '../resolve'
+import { applyAdjustments } from './adjust'
+import { hasPrice, type Plan, planFor, price, serviceIndex } from './rates'
+import { tieredTokenCost } from './tiered'
+import { batchCost, providerMultiplier, type Sides, tokenCost } from './tokens'
+import type { CostArgs, CostComponent, CostResult, TokenCosts } from './types'
+import {
+  characterCost,
+  count,
+  imageCost,
+  normalizeSize,
+  rerankCost,
+  searchCost,
+  secondCost,
+  webSearchCost,
+} from './units'
+import { readUsage, type Tokens } from './usage'
+
+type Entry = Readonly<Record<string, unknown>>
+
+/**
+ * @internal `costPerToken` on the general path.
+ * @example
+ * ```ts
+ * generalTokenCosts(map, { model: 'gpt-4o', usage, serviceTier: 'flex' }).promptCost
+ * ```
+ */
+export function generalTokenCosts(map: MapLike, args: CostArgs): TokenCosts {
+  const job = run(map, args)
+  return { promptCost: job.prompt, completionCost: job.completion }
+}
+
+/**
+ * @internal `completionCost` on the general path.
+ * @example
+ * ```ts
+ * generalCost(map, { model: 'gpt-4o', usage, margin: 0.1 }).totalCost
+ * ```
+ */
+export function generalCost(map: MapLike, args: CostArgs): CostResult {
+  const job = run(map, args)
+  const parts = job.parts
+  let total = job.prompt + job.completion
+  const requests = args.webSearch?.requests ?? job.tokens.webSearchRequests
+  if (requests > 0) {
+    const size = args.webSearch?.contextSize ?? 'medium'
+    total += webSearchCost(job.entry, job.hit.provider, count(requests, 'webSearch.requests'), size, parts)
+  }
+  if (args.discount !== undefined || args.margin !== undefined)
+    total = applyAdjustments(total, job.hit.provider, args, parts)
+  if (!(total >= 0 && total !== Number.POSITIVE_INFINITY)) throw notFinite(total)
+  return {
+    totalCost: total,
+    promptCost: job.prompt,
+    completionCost: job.completion,
+    key: job.hit.key,
+    provider: job.hit.provider,
+    breakdown: parts,
+    sha256: job.sha256,
+  }
+}
+
+/**
+ * @internal The error for a total that is not a finite number >= 0 (huge token counts).
+ * @example
+ * ```ts
+ * throw notFinite(Number.POSITIVE_INFINITY)
+ * ```
+ */
+export function notFinite(total: number): CostMapError {
+  return new CostMapError('INVALID_USAGE', `[costmap] the usage gives no finite cost (${total})`)
+}
+
+/** One pricing job: the resolved entry, the tokens, and the two sides as they are filled in. */
+interface Job extends Sides {
+  hit: Resolved
+  entry: Entry
+  tokens: Tokens
+  parts: CostComponent[]
+  sha256: string | null
+}
+
+function run(map: MapLike, args: CostArgs): Job {
+  if (typeof args !== 'object' || args === null)
+    throw new CostMapError('INVALID_ARGUMENT', '[costmap] args must be an object')
+  const ctx = contextOf(map)
+  const callType = args.callType ?? 'completion'
+  const tokens = readUsage(args.usage)
+  let hit = resolveIn(ctx.index, args.model, args.provider, args.region)
+  if (callType === 'image_generation' && tokens.prompt + tokens.completion === 0) hit = imageEntry(ctx.index, args, hit)
+  const custom = args.customPricing
+  if (hit === null) {
+    if (custom === undefined || custom === null) throw notMapped(args.model, args.provider)
+    hit = customOnly(args, custom)
+  }
+  let entry = hit.entry
+  let plan: Plan
+  if (custom === undefined || custom === null) {
+    plan = (hit.plan as Plan | undefined) ?? planFor(entry)
+    hit.plan = plan
+  } else {
+    entry = overlay(entry, custom)
+    plan = planFor(entry)
+  }
+  // No price at all (rules only, or an entry with capabilities but no `*_cost_*` field): an error, never
+  // a silent $0. An explicit 0 is a price (free models).
+  if (!hasPrice(entry)) {
+    throw notMapped(
+      args.model,
+      args.provider,
+      hit.rule !== undefined
+        ? ` Only fallback rule(s) ${hit.rule.slice(5)} matched, and rules carry no prices.`
+        : ` Its entry ${hit.key} has no price (no *_cost_* field); pass customPricing to price it.`,
+    )
+  }
+  const job: Job = { prompt: 0, completion: 0, hit, entry, tokens, parts: [], sha256: ctx.sha256 }
+  if (callType === 'completion' && !plan.tokenTiers && !plan.timePriced) {
+    tokenCost(
+      plan,
+      tokens,
+      serviceIndex(args.serviceTier ?? tokens.serviceTier),
+      multiplier(entry, tokens),
+      job.parts,
+      job,
+    )
+  } else {
+    const sides = dispatch(callType, plan, tokens, args, job.parts)
+    job.prompt = sides.prompt
+    job.completion = sides.completion
+  }
+  return job
+}
+
+function multiplier(entry: Entry, t: Tokens): number {
+  return t.inferenceGeo === undefined && t.speed === undefined ? 1 : providerMultiplier(entry, t.inferenceGeo, t.speed)
+}
+
+function dispatch(callType: string, plan: Plan, t: Tokens, args: CostArgs, parts: CostComponent[]): Sides {
+  const entry = plan.entry
+  const hasTokens = t.prompt + t.completion > 0
+  switch (callType) {
+    case 'completion':
+    case 'embedding':
+      break
+    case 'batch':
+      return batchCost(plan, t, parts)
+    case 'speech':
+      if (price(entry, 'input_cost_per_character') !== undefined && !hasTokens) {
+        const chars =
+          args.promptCharacters === undefined ? t.characters : count(args.promptCharacters, 'promptCharacters')
+        return characterCost(entry, chars, count(args.completionCharacters, 'completionCharacters'), parts)
+      }
+      break
+    case 'transcription':
+      if (!hasTokens) return secondCost(entry, seconds(args), true, parts)
+      break
+    case 'rerank':
+      return rerankCost(entry, args.billedUnits, parts)
+    case 'search':
+      return searchCost(entry, args.queries === undefined ? 1 : count(args.queries, 'queries'), maxResults(args), parts)
+    case 'image_generation':
+      if (!hasTokens) return imageCost(entry, imageN(args), args.image?.size ?? '1024-x-1024', parts)
+      break
+    default:
+      throw new CostMapError('INVALID_ARGUMENT', `[costmap] unknown callType ${JSON.stringify(callType)}`)
+  }
+  if (plan.tokenTiers) return tieredTokenCost(entry, t, args.tieredPricing ?? 'request', parts)
+  // LiteLLM: a model with no token price is priced by time (video, provisioned or self-hosted models).
+  if (plan.timePriced || !hasTokens) {
+    const ms = args.responseTimeMs === undefined ? undefined : count(args.responseTimeMs, 'responseTimeMs') / 1000
+    const secs = args.durationSeconds === undefined ? ms : count(args.durationSeconds, 'durationSeconds')
+    if (secs !== undefined) return secondCost(entry, secs, false, parts)
+    // Only time prices (Bedrock provisioned throughput, LiteLLM §10.11): tokens alone would cost a silent $0.
+    if (plan.timePriced && hasTokens) {
+      throw new CostMapError(
+        'INVALID_ARGUMENT',
+        '[costmap] this model is priced per second only (e.g. provisioned throughput): pass durationSeconds or responseTimeMs',
+      )
+    }
+  }
+  const sides: Sides = { prompt: 0, completion: 0 }
+  tokenCost(plan, t, serviceIndex(args.serviceTier ?? t.serviceTier), multiplier(entry, t), parts, sides)
+  return sides
+}
+
+function seconds(args: CostArgs): number {
+  if (args.durationSeconds === undefined) {
+    throw new CostMapError('INVALID_ARGUMENT', '[costmap] a transcription without token usage needs durationSeconds')
+  }
+  return count(args.durationSeconds, 'durationSeconds')
+}
+
+function maxResults(args: CostArgs): number {
+  return args.maxResults === undefined ? 10 : count(args.maxResults, 'maxResults')
+}
+
+function imageN(args: CostArgs): number {
+  return args.image?.n === undefined ? 1 : count(args.image.n, 'image.n')
+}
+
+/** LiteLLM's image key order: `<quality>/<size>/<model>`, `<size>/<model>`, then the model itself. */
+function imageEntry(index: MapIndex, args: CostArgs, base: Resolved | null): Resolved | null {
+  const provider = args.provider ?? (base?.provider || undefined)
+  const model = args.model.trim()
+  const split =
+    provider !== undefined && model.toLowerCase().startsWith(`${provider}/`) ? model.slice(provider.length + 1) : model
+  const size = normalizeSize(args.image?.size ?? '1024-x-1024')
+  const quality = args.image?.quality?.trim().toLowerCase()
+  const names = quality ? [`${quality}/${size}/${split}`, `${size}/${split}`] : [`${size}/${split}`]
+  for (const name of names) {
+    const hit = resolveIn(index, name, provider)
+    if (hit !== null && hit.rule === undefined) return hit
+  }
+  return base
+}
+
+function customOnly(args: CostArgs, custom: NonNullable<CostArgs['customPricing']>): Resolved {
+  const provider = args.provider ?? (typeof custom.litellm_provider === 'string' ? custom.litellm_provider : 'custom')
+  const entry = Object.freeze({ litellm_provider: provider })
+  const key = args.model.trim()
+  return { info: buildModelInfo(entry, key, provider, 'custom_pricing'), entry, key, provider, rule: undefined }
+}
+
+const overlays = new WeakMap<object, { base: Entry; merged: Entry }>()
+
+/** Caller prices win over the map's, an explicit 0 included (LiteLLM #25204). Cached per pricing object. */
+function overlay(entry: Entry, custom: NonNullable<CostArgs['customPricing']>): Entry {
+  const cached = overlays.get(custom)
+  if (cached !== undefined && cached.base === entry) return cached.merged
+  const merged = Object.freeze({ ...entry, ...custom })
+  overlays.set(custom, { base: entry, merged })
+  return merged
+}

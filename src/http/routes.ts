@@ -1,0 +1,112 @@
+/**
+ * The cost-map routes: reload, schedule, cancel, schedule status and source, with LiteLLM's messages.
+ * @module
+ */
+import { isCostMapError } from '../errors'
+import type { ModelCostMap } from '../store'
+import { checkHours } from '../store'
+import { HttpError } from './respond'
+
+const DECIMAL = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*$/
+
+/**
+ * @internal `POST /reload/model_cost_map`. A failed reload keeps the active map and answers 502, as later
+ * LiteLLM does.
+ * @example
+ * ```ts
+ * await reload(costs) // { message: 'Price data reloaded successfully! 2345 models updated.', status: 'success', … }
+ * ```
+ */
+export async function reload(costs: ModelCostMap): Promise<Record<string, unknown>> {
+  const result = await costs.reload()
+  if (result.status === 'failed') {
+    throw new HttpError(
+      502,
+      `Failed to reload model cost map: ${oneLine(result.error ?? 'unknown error')}. Current pricing data was kept.`,
+    )
+  }
+  return {
+    message: `Price data reloaded successfully! ${result.models_count} models updated.`,
+    status: 'success',
+    models_count: result.models_count,
+    timestamp: result.timestamp,
+  }
+}
+
+/**
+ * @internal `POST /schedule/model_cost_map_reload?hours=N`: a plain decimal number of hours, at least a
+ * minute and at most a year; anything else is a 400 and leaves the current schedule as it was.
+ * @example
+ * ```ts
+ * schedule(costs, new URL('http://x/schedule/model_cost_map_reload?hours=6')).interval_hours // 6
+ * ```
+ */
+export function schedule(costs: ModelCostMap, url: URL): Record<string, unknown> {
+  const values = url.searchParams.getAll('hours')
+  if (values.length === 0) throw new HttpError(400, 'Missing required query parameter: hours')
+  if (values.length > 1) throw new HttpError(400, 'Pass the hours query parameter once')
+  const raw = values[0] as string
+  if (!DECIMAL.test(raw))
+    throw new HttpError(400, `Hours must be a number of hours such as 6 or 0.5, got ${quote(raw)}`)
+  let hours: number
+  try {
+    hours = checkHours(raw)
+  } catch (error) {
+    if (isCostMapError(error)) throw new HttpError(400, error.message)
+    throw error
+  }
+  const status = costs.schedule(hours)
+  return {
+    message: `Model cost map reload scheduled for every ${hours} hours`,
+    status: 'success',
+    interval_hours: status.interval_hours,
+    timestamp: new Date().toISOString(),
+  }
+}
+
+/**
+ * @internal `DELETE /schedule/model_cost_map_reload`: idempotent, 200 when nothing was scheduled too.
+ * @example
+ * ```ts
+ * cancel(costs).message // 'Model cost map reload schedule cancelled'
+ * ```
+ */
+export function cancel(costs: ModelCostMap): Record<string, unknown> {
+  costs.cancelSchedule()
+  return { message: 'Model cost map reload schedule cancelled', status: 'success', timestamp: new Date().toISOString() }
+}
+
+/**
+ * @internal `GET /model/cost_map/source`: LiteLLM's fields, then `version` and `last_error`, and in a fleet
+ * `coordination` (this instance's view of the coordinator).
+ * @example
+ * ```ts
+ * source(costs).sha256
+ * ```
+ */
+export function source(costs: ModelCostMap): Record<string, unknown> {
+  const s = costs.source()
+  return {
+    source: s.source,
+    url: s.url,
+    is_env_forced: s.is_env_forced,
+    fallback_reason: s.fallback_reason,
+    model_count: s.model_count,
+    loaded_at: s.loaded_at,
+    sha256: s.sha256,
+    etag: s.etag,
+    version: s.version,
+    last_error: s.last_error,
+    ...(s.coordination ? { coordination: s.coordination } : {}),
+  }
+}
+
+function quote(raw: string): string {
+  return JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}…` : raw)
+}
+
+/** Keeps an upstream error to one bounded line: never an echoed page. */
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim()
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line
+}

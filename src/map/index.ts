@@ -1,0 +1,28 @@
+/**
+ * map: the entry other folders import from.
+ * @module
+ */
+export { type BackupManifest, backupManifest, backupText, loadBackup, loadBackupBuilt, localBackup } from './backup'
+export {
+  type CostMapDiff,
+  checkGuard,
+  DEFAULT_PRICE_CHANGE_GUARD,
+  diffCostMaps,
+  type PriceChange,
+  type PriceChangeGuard,
+  type PriceChangeRules,
+} from './diff'
+export { buildCostMap, buildCostMapText, parseCostMapText, validateModelCostMap } from './integrity'
+export { type CompiledRule, type CostMapData, EMPTY_META, extendMap, isBuiltMap, mapMeta } from './map'
+export { MAX_RULE_NAME } from './pattern'
+export type { BuiltMap, DroppedEntry, IntegrityOptions, IntegrityReport } from './report'
+export {
+  type FallbackRule,
+  formatIssues,
+  isCleanEntry,
+  lazySchemas,
+  META_KEYS,
+  type ModelEntry,
+  mapSchemas,
+  PRICE_KEY,
+} from './schema'

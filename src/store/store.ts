@@ -1,0 +1,356 @@
+import { CostMapError, errorText } from '../errors'
+import {
+  buildCheckedText,
+  CacheWriter,
+  fallbackReason,
+  fetchCandidate,
+  loadCachedMap,
+  resolveLoadOptions,
+  sha256Hex,
+} from '../load'
+import type { BuiltMap, CostMapData } from '../map'
+import {
+  backupManifest,
+  type CostMapDiff,
+  checkGuard,
+  DEFAULT_PRICE_CHANGE_GUARD,
+  diffCostMaps,
+  localBackup,
+} from '../map'
+import { SnapshotStore, trackStore } from './base'
+import { syncLogLine } from './reload'
+import { checkHours, Scheduler, type ScheduleStatus } from './scheduler'
+import type {
+  CoordinationStatus,
+  Coordinator,
+  CoordinatorHost,
+  FetchedMap,
+  FleetRecord,
+  ModelCostMapOptions,
+  ReloadMode,
+  ReloadResult,
+  SourceInfo,
+} from './types'
+
+/**
+ * A hot-swappable LiteLLM cost map with reloads, a schedule, events and bound pricing helpers.
+ *
+ * @example
+ * ```ts
+ * const costs = new ModelCostMap({ scheduleHours: 6 })
+ * costs.completionCost({ model: 'gpt-4o', usage }).totalCost // priced on the backup until the remote map lands
+ * costs.on('change', (r) => log.info(`${r.new_models.length} new models`))
+ * ```
+ */
+export class ModelCostMap extends SnapshotStore {
+  /** Resolves once the first remote attempt settled (success or fallback). Never rejects. */
+  readonly ready: Promise<void>
+  private etag: string | null = null
+  private fallbackReason: string | null = null
+  private lastError: string | null = null
+  private lastFailure: string | null = null
+  private readonly forced: boolean
+  private readonly rejected = new Map<string, string>()
+  private readonly scheduler: Scheduler
+  private inflight: Promise<ReloadResult> | null = null
+  private readonly coordinator: Coordinator | undefined
+  private abort: AbortController | null = null
+  private disposed = false
+  /** The guard's diff, kept for apply (which needs the same one) so a reload diffs the maps once. */
+  private lastDiff: { before: CostMapData; after: CostMapData; diff: CostMapDiff } | null = null
+  private readonly release = trackStore((message) => this.warn(message))
+  private cacheWriter: CacheWriter | undefined
+
+  constructor(options: ModelCostMapOptions = {}) {
+    super(options)
+    this.forced = resolveLoadOptions(options.url, options).local
+    this.scheduler = new Scheduler(async () => (await this.reload()).status !== 'failed', options.scheduleJitter)
+    this.coordinator = options.coordinator
+    if (options.scheduleHours !== undefined && !this.coordinator) this.schedule(options.scheduleHours)
+    this.ready = options.autoLoad === false && !this.coordinator ? Promise.resolve() : this.start()
+  }
+
+  /**
+   * Fetches the remote map now. Ten concurrent calls make one fetch and share its result. A failure
+   * keeps the active map and says why.
+   *
+   * @example
+   * ```ts
+   * const { status, new_models } = await costs.reload()
+   * ```
+   */
+  reload(): Promise<ReloadResult> {
+    return this.reloadAs('manual')
+  }
+
+  /**
+   * Reloads every `hours` (fractions allowed, from 1/60 to 8760), replacing any earlier schedule. With a
+   * coordinator, the schedule is the fleet's: set on one instance, it runs once per interval for all.
+   *
+   * @throws {CostMapError} `INVALID_SCHEDULE`
+   * @example
+   * ```ts
+   * costs.schedule(6).next_run
+   * ```
+   */
+  schedule(hours: number): ScheduleStatus {
+    if (this.coordinator) return this.emitSchedule(this.coordinator.schedule(checkHours(hours)))
+    this.scheduler.start(hours)
+    return this.emitSchedule(this.scheduler.status())
+  }
+
+  /** Stops the schedule (idempotent). @example `costs.cancelSchedule().scheduled // false` */
+  cancelSchedule(): ScheduleStatus {
+    if (this.coordinator) return this.emitSchedule(this.coordinator.schedule(null))
+    this.scheduler.cancel()
+    return this.emitSchedule(this.scheduler.status())
+  }
+
+  /** `{ scheduled, interval_hours, last_run, next_run }`. @example `costs.scheduleStatus().next_run` */
+  scheduleStatus(): ScheduleStatus {
+    return this.coordinator ? this.coordinator.scheduleStatus() : this.scheduler.status()
+  }
+
+  /** Where the active map came from. @example `costs.source().sha256` */
+  source(): SourceInfo & { coordination?: CoordinationStatus } {
+    const info: SourceInfo = {
+      source: this.base.source,
+      url: this.base.url,
+      is_env_forced: this.forced,
+      fallback_reason: this.fallbackReason,
+      model_count: Object.keys(this.current.map).length,
+      loaded_at: this.base.loadedAt,
+      sha256: this.base.sha256,
+      etag: this.etag,
+      version: this.current.version,
+      last_error: this.lastError,
+    }
+    return this.coordinator ? { ...info, coordination: this.coordinator.status() } : info
+  }
+
+  /**
+   * @internal Shares a deployment added, changed (`value`) or removed (`null`) through the routes with the
+   * fleet; a no-op without a coordinator.
+   * @example
+   * ```ts
+   * costs.shareDeployment(id, stored)
+   * ```
+   */
+  shareDeployment(id: string, value: unknown): void {
+    this.coordinator
+      ?.shareDeployment(id, value)
+      .catch((e) => this.warn(`could not share deployment ${id}: ${errorText(e)}`))
+  }
+
+  /** @internal The deployments the fleet shares, by id. @example `costs.sharedDeployments()` */
+  sharedDeployments(): Record<string, unknown> {
+    return this.coordinator?.sharedDeployments() ?? {}
+  }
+
+  /** Clears the schedule, cancels an in-flight fetch and drops every listener. */
+  dispose(): void {
+    this.release()
+    this.disposed = true
+    this.scheduler.cancel()
+    this.abort?.abort()
+    this.emitter.all.clear()
+    this.coordinator?.close().catch(() => undefined)
+  }
+
+  // --- Internal helpers ---
+
+  private async start(): Promise<void> {
+    if (this.options.cacheFile) await this.loadCache(this.options.cacheFile)
+    if (this.coordinator) {
+      if (!this.disposed) await this.coordinator.start(this.host(), { scheduleHours: this.options.scheduleHours })
+      return
+    }
+    if (this.forced || this.disposed) return
+    const result = await this.reload().catch(() => null)
+    if (result?.status === 'failed' && this.base.source === 'local') this.fallbackReason = this.lastFailure
+  }
+
+  private reloadAs(mode: ReloadMode): Promise<ReloadResult> {
+    if (this.disposed) return Promise.reject(new CostMapError('DISPOSED', '[costmap] this ModelCostMap was disposed'))
+    this.inflight ??= (this.coordinator ? this.coordinator.reload(mode) : this.runReload())
+      .then((result) => this.finish(result))
+      .finally(() => {
+        this.inflight = null
+      })
+    return this.inflight
+  }
+
+  private async runReload(): Promise<ReloadResult> {
+    this.scheduler.lastRun = new Date()
+    if (this.loadOptions(null).local) {
+      const backup = localBackup(this.options.backup)
+      return this.apply({ built: backup.built, sha256: backup.sha256 ?? '' }, 'local', null, null)
+    }
+    const fetched = await this.fetchNext(this.base.source === 'remote' ? this.etag : null)
+    return 'built' in fetched ? this.applyFetched(fetched) : fetched
+  }
+
+  /** Fetches and validates the remote map (conditional on `etag`) without applying it. */
+  private async fetchNext(etag: string | null): Promise<FetchedMap | ReloadResult> {
+    const options = this.loadOptions(etag)
+    this.abort = new AbortController()
+    try {
+      const active = this.base.source === 'remote' ? this.base.sha256 : null
+      const admit = (text: string, sha256: string) => this.admit(text, sha256)
+      const candidate = await fetchCandidate({ ...options, signal: this.abort.signal }, active, this.rejected, admit)
+      if (candidate.kind !== 'new') {
+        if (candidate.kind === 'same') this.etag = candidate.etag
+        return this.result('unchanged', null)
+      }
+      return { ...candidate, url: options.url }
+    } catch (error) {
+      this.lastFailure = fallbackReason(error)
+      return this.fail(errorText(error))
+    } finally {
+      this.abort = null
+    }
+  }
+
+  /** Applies a fetched map and queues it for the cache file. */
+  private async applyFetched(fetched: FetchedMap): Promise<ReloadResult> {
+    const result = this.apply(fetched, 'remote', fetched.url, fetched.etag, fetched.text)
+    if (this.options.cacheFile && result.status === 'success') {
+      const meta = { sha256: fetched.sha256, etag: fetched.etag, url: fetched.url, fetched_at: this.base.loadedAt }
+      // In the background: a slow or hung disk must not hold this reload or the next ones.
+      const { timeoutMs } = resolveLoadOptions(this.options.url, this.options)
+      this.cacheWriter ??= new CacheWriter(this.options.cacheFile, timeoutMs, (message) => this.warn(message))
+      this.cacheWriter.write(fetched.text, meta)
+    }
+    return result
+  }
+
+  /** A map another instance published: verified again here, because Redis content is not trusted blindly. */
+  private async adopt(text: string, record: FleetRecord): Promise<ReloadResult> {
+    try {
+      const sha256 = await sha256Hex(text)
+      if (sha256 !== record.sha256) {
+        throw new CostMapError(
+          'INTEGRITY_FAILED',
+          `[costmap] the fleet's map does not match its sha256 ${record.sha256}`,
+        )
+      }
+      const built = this.admit(text, sha256)
+      return await this.applyFetched({ built, sha256, text, etag: record.etag, url: record.url })
+    } catch (error) {
+      return this.fail(errorText(error))
+    }
+  }
+
+  /**
+   * The one gate of every map that can become active (fetched, adopted from the fleet, read from the cache
+   * file): entry schema and integrity (counts against the backup and the trusted active count, growth),
+   * then the price-change guard against the active upstream map. Redis and the cache file are checked as
+   * strictly as the upstream, because whoever can write them would otherwise decide prices.
+   *
+   * @throws {CostMapError} `INVALID_JSON`, or `INTEGRITY_FAILED` with the reason (a held map's starts with
+   *   `held back by priceChangeGuard:`)
+   */
+  private admit(text: string, sha256: string): BuiltMap {
+    const built = buildCheckedText(text, sha256, this.loadOptions(null))
+    const guard = this.options.priceChangeGuard ?? DEFAULT_PRICE_CHANGE_GUARD
+    const held = checkGuard(guard, this.base.built.map, built.map, () => this.diffTo(built.map))
+    if (held) {
+      this.lastDiff = null
+      throw new CostMapError('INTEGRITY_FAILED', `held back by priceChangeGuard: ${held}`)
+    }
+    return built
+  }
+
+  private loadOptions(etag: string | null) {
+    return resolveLoadOptions(this.options.url, {
+      ...this.options,
+      etag,
+      activeModelCount: this.base.built.report.model_count,
+      activeIsBackup: this.base.source === 'local' && this.base.url === null,
+      previous: this.base.built,
+    })
+  }
+
+  private host(): CoordinatorHost {
+    return {
+      // The backup is not the fleet's map even when its bytes are the same: apply it as the remote one.
+      activeSha: () => (this.base.source === 'remote' ? this.base.sha256 : ''),
+      activeText: () => {
+        const { text, etag, url, built } = this.base
+        return text === undefined ? null : { text, etag: etag ?? null, url, model_count: built.report.model_count }
+      },
+      fetch: (etag) => this.fetchNext(etag),
+      apply: (fetched) => this.applyFetched(fetched),
+      adopt: (text, record) => this.adopt(text, record),
+      fail: (error) => this.fail(error),
+      unchanged: () => this.result('unchanged', null),
+      reload: (mode) => this.reloadAs(mode),
+      scheduleChanged: (status) => this.emitter.emit('schedule', status),
+      deploymentChanged: (id, value) => this.emitter.emit('deployment', { id, deployment: value }),
+      warn: (message) => this.warn(message),
+    }
+  }
+
+  /** Swaps in a validated map and reports what changed. */
+  private apply(
+    next: { built: BuiltMap; sha256: string },
+    source: 'remote' | 'local',
+    url: string | null,
+    etag: string | null,
+    text?: string,
+  ): ReloadResult {
+    const before = this.base
+    if (next.sha256 && next.sha256 === before.sha256 && source === before.source) return this.result('unchanged', null)
+    const diff = this.diffTo(next.built.map)
+    this.lastDiff = null
+    this.etag = etag
+    this.fallbackReason = null
+    this.lastError = null
+    this.swap({ built: next.built, sha256: next.sha256, source, url, loadedAt: new Date().toISOString(), text, etag })
+    const result = this.result('success', null, diff)
+    this.emitter.emit('change', { ...result, previous_sha256: before.sha256, price_changes: diff.price_changes })
+    return result
+  }
+
+  /** The diff from the active map to `after`, reusing the guard's when it was made against the same maps. */
+  private diffTo(after: CostMapData): CostMapDiff {
+    const before = this.base.built.map
+    const last = this.lastDiff
+    if (last?.before === before && last.after === after) return last.diff
+    const diff = diffCostMaps(before, after)
+    this.lastDiff = { before, after, diff }
+    return diff
+  }
+
+  private fail(error: string): ReloadResult {
+    this.lastError = error
+    this.emitter.emit('reload_failed', { error, keptVersion: this.current.version })
+    this.warn(`reload failed, current pricing data was kept: ${error}`)
+    return this.result('failed', error)
+  }
+
+  private finish(result: ReloadResult): ReloadResult {
+    this.emitter.emit('reload', result)
+    this.options.logger?.info?.(syncLogLine(result))
+    return result
+  }
+
+  private async loadCache(file: string): Promise<void> {
+    try {
+      const notBefore = this.options.backup === undefined ? backupManifest().generated_at : '1970-01-01T00:00:00Z'
+      const limits = resolveLoadOptions(this.options.url, this.options)
+      const cached = await loadCachedMap(file, notBefore, limits, (text, sha256) => this.admit(text, sha256))
+      if (!cached) return
+      this.apply(cached, 'local', file, null)
+      this.base.loadedAt = cached.meta.fetched_at
+      this.fallbackReason = `Using the last good map saved at ${cached.meta.fetched_at} until the remote map loads`
+    } catch (error) {
+      this.warn(`ignoring the cache file ${file}: ${errorText(error)}`)
+    }
+  }
+
+  private emitSchedule(status: ScheduleStatus): ScheduleStatus {
+    this.emitter.emit('schedule', status)
+    return status
+  }
+}

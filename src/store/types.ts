@@ -1,0 +1,246 @@
+/**
+ * Types of the store: snapshots, reload results, source info, events and options.
+ * @module
+ */
+
+import type { LoadOptions, LoadResult } from '../load'
+import type { BuiltMap, CostMapData, ModelEntry, PriceChange, PriceChangeGuard } from '../map'
+import type { ScheduleStatus } from './scheduler'
+
+/**
+ * One frozen version of the map. A cost computed during a reload uses the old or the new snapshot, never a mix.
+ *
+ * @example
+ * ```ts
+ * const { version, sha256, map } = costs.snapshot
+ * ```
+ */
+export interface Snapshot {
+  readonly version: number
+  readonly sha256: string
+  readonly loaded_at: string
+  readonly source: 'remote' | 'local'
+  /** The map with registered models applied. */
+  readonly map: CostMapData
+}
+
+/**
+ * The outcome of a reload, as LiteLLM's sync endpoints and logs report it.
+ *
+ * @example
+ * ```ts
+ * const r = await costs.reload()
+ * if (r.status === 'failed') alert(r.error)
+ * ```
+ */
+export interface ReloadResult {
+  status: 'success' | 'unchanged' | 'failed'
+  models_count: number
+  new_models: string[]
+  removed_models: string[]
+  pricing_changes: number
+  changed_models: string[]
+  source: 'remote' | 'local'
+  sha256: string
+  error: string | null
+  timestamp: string
+}
+
+/**
+ * Where the active map came from (`GET /model/cost_map/source`).
+ *
+ * @example
+ * ```ts
+ * costs.source().fallback_reason
+ * ```
+ */
+export interface SourceInfo
+  extends Pick<
+    LoadResult,
+    'source' | 'url' | 'is_env_forced' | 'fallback_reason' | 'model_count' | 'loaded_at' | 'sha256' | 'etag'
+  > {
+  version: number
+  /** Why the last reload failed (the active map was kept), or null. */
+  last_error: string | null
+}
+
+/**
+ * Events of {@link ModelCostMap} (`costs.on(event, listener)`), a closed map: a misspelt event name does not
+ * compile. Declared as a type, not an interface, so that it satisfies mitt's `Record<EventType, unknown>`
+ * without an index signature that would let any name through.
+ *
+ * @example
+ * ```ts
+ * costs.on('change', (r) => log.info(`${r.previous_sha256} -> ${r.sha256}: ${r.pricing_changes} price changes`))
+ * costs.on('reload_failed', ({ error, keptVersion }) => alert(`kept version ${keptVersion}: ${error}`))
+ * ```
+ */
+export type ModelCostMapEvents = {
+  /** A reload swapped the map: its result, the sha256 it replaced and the price changes. */
+  change: ReloadResult & { previous_sha256: string; price_changes: PriceChange[] }
+  /** Every reload attempt's result (success, unchanged or failed). */
+  reload: ReloadResult
+  /** A reload failed and the active map (snapshot `keptVersion`) was kept. */
+  reload_failed: { error: string; keptVersion: number }
+  /** The schedule was set, cancelled or ran (here or, with a coordinator, anywhere in the fleet). */
+  schedule: ScheduleStatus
+  /**
+   * A deployment added, changed or removed (`deployment: null`) on another instance of the fleet, as that
+   * instance shared it (the handler's registry validates it again before applying it).
+   */
+  deployment: { id: string; deployment: Deployment | null }
+}
+
+/**
+ * Options of {@link ModelCostMap}: every loading option, plus the store's own.
+ *
+ * @example
+ * ```ts
+ * new ModelCostMap({ cacheFile: '/var/cache/costmap.json', scheduleHours: 6, logger: pino() })
+ * ```
+ */
+export interface ModelCostMapOptions
+  extends Omit<LoadOptions, 'etag' | 'activeModelCount' | 'activeIsBackup' | 'signal' | 'logger'> {
+  /** The remote map. @default env LITELLM_MODEL_COST_MAP_URL, else LiteLLM's upstream URL */
+  url?: string
+  /** Start loading the remote map in the background at construction. @default true */
+  autoLoad?: boolean
+  /** Keep the last good remote map here and start from it when it is newer than the bundled backup. */
+  cacheFile?: string
+  /** Start a reload schedule at construction. */
+  scheduleHours?: number
+  /** Spread scheduled reloads over up to this fraction of the interval (0..1). @default 0 */
+  scheduleJitter?: number
+  /**
+   * Holds back a map (fetched, from the fleet or from the cache file) whose effective prices moved
+   * suspiciously; see {@link PriceChangeGuard}. `false` turns it off.
+   * @default `{ maxFactor: Infinity, holdToZero: false, holdFromZero: false, holdVanished: false }`: a model that
+   *   would become free
+   */
+  priceChangeGuard?: PriceChangeGuard | false
+  /** Models and custom prices to register at start (see {@link ModelCostMap.registerModel}). */
+  models?: Record<string, Partial<ModelEntry>>
+  /**
+   * Shares one map, one schedule and the deployments added through the routes across a fleet (see
+   * `createRedisCoordinator` in `costmap/redis`). With a coordinator, `scheduleHours` only seeds a fleet
+   * that has no schedule yet, and a restart applies the fleet's map instead of fetching.
+   */
+  coordinator?: Coordinator
+  /** `info` gets the structured sync log line of each reload; `warn` gets problems. @default none */
+  logger?: { info?: (entry: Record<string, unknown>) => void; warn?: (message: string) => void }
+}
+
+/**
+ * A deployment in LiteLLM's `model_list` shape (config file, `/model/new` body): what a fleet shares and
+ * the `deployment` event carries; the HTTP layer stores and serves them.
+ *
+ * @example
+ * ```ts
+ * const d: Deployment = { model_name: 'gpt-4', litellm_params: { model: 'gpt-4', api_key: 'os.environ/OPENAI_API_KEY' } }
+ * ```
+ */
+export interface Deployment {
+  model_name: string
+  litellm_params: { model: string; [param: string]: unknown }
+  model_info?: { id?: string; [field: string]: unknown }
+}
+
+// --- The fleet seam: what a coordinator (such as `costmap/redis`) asks of the store, and what the store asks
+// of it. The store stays the only place that fetches, validates and swaps; the coordinator decides who
+// fetches and carries the result to everyone else.
+
+/** The fleet's record of the published map (`current` in Redis). */
+export interface FleetRecord {
+  /** Incremented on every publish. */
+  version: number
+  sha256: string
+  etag: string | null
+  url: string | null
+  fetched_at: string
+  model_count: number
+}
+
+/** A map the store fetched and validated but has not applied yet. */
+export interface FetchedMap {
+  built: BuiltMap
+  sha256: string
+  text: string
+  etag: string | null
+  url: string | null
+}
+
+/**
+ * Why a reload was asked for: a scheduled one only runs when the fleet's schedule says it is due; the one at
+ * start does not wait for another instance's fetch.
+ */
+export type ReloadMode = 'manual' | 'scheduled' | 'start'
+
+/**
+ * @internal What the store lends its coordinator.
+ * @example
+ * ```ts
+ * const fetched = await host.fetch(record?.etag ?? null)
+ * ```
+ */
+export interface CoordinatorHost {
+  /** sha256 of the active upstream map (before registrations). */
+  activeSha(): string
+  /** The active map's text when it came from a remote source (to re-seed an emptied fleet store). */
+  activeText(): { text: string; etag: string | null; url: string | null; model_count: number } | null
+  /** Fetches and validates the upstream map without applying it; `ReloadResult` when there is nothing to apply. */
+  fetch(etag: string | null): Promise<FetchedMap | ReloadResult>
+  /** Applies a map this instance fetched and validated. */
+  apply(fetched: FetchedMap): Promise<ReloadResult>
+  /**
+   * Verifies a map another instance published (sha256, then the store's one gate: schema, integrity and the
+   * price-change guard against this instance's map) and applies it.
+   */
+  adopt(text: string, record: FleetRecord): Promise<ReloadResult>
+  /** A failed ReloadResult that keeps the active map (and says why). */
+  fail(error: string): ReloadResult
+  /** An `unchanged` ReloadResult for the active map. */
+  unchanged(): ReloadResult
+  /** The store's own single-flight reload (events, logs), used by the fleet schedule. */
+  reload(mode: ReloadMode): Promise<ReloadResult>
+  /** Tells listeners about a schedule change made anywhere in the fleet. */
+  scheduleChanged(status: ScheduleStatus): void
+  /** Tells the deployments registry about a deployment added, changed (`value`) or removed (`null`) elsewhere. */
+  deploymentChanged(id: string, value: Deployment | null): void
+  warn(message: string): void
+}
+
+/** Coordination facts shown by `source()` and `GET /model/cost_map/source`. */
+export interface CoordinationStatus {
+  kind: string
+  instance_id: string
+  connected: boolean
+  /** The fleet's published version this instance applied (0 before the first). */
+  applied_version: number
+  /** Manual reload requests counted fleet-wide. */
+  reload_revision: number
+  last_error: string | null
+}
+
+/**
+ * A fleet coordinator: one upstream fetch per fleet, one schedule, shared deployments. See
+ * `createRedisCoordinator` in `costmap/redis`.
+ *
+ * @example
+ * ```ts
+ * const costs = new ModelCostMap({ coordinator: createRedisCoordinator({ url: 'redis://127.0.0.1:6379' }) })
+ * ```
+ */
+export interface Coordinator {
+  /** Connects and applies the fleet's map; resolves once the first attempt settled, never rejects. */
+  start(host: CoordinatorHost, options: { scheduleHours?: number }): Promise<void>
+  reload(mode: ReloadMode): Promise<ReloadResult>
+  /** Sets (`hours`) or cancels (`null`) the fleet's schedule; answers at once, writes in the background. */
+  schedule(hours: number | null): ScheduleStatus
+  scheduleStatus(): ScheduleStatus
+  status(): CoordinationStatus
+  /** Shares a deployment added or changed (`value`) or removed (`null`) through the routes. */
+  shareDeployment(id: string, value: unknown): Promise<void>
+  /** The deployments shared so far (by id). */
+  sharedDeployments(): Record<string, unknown>
+  close(): Promise<void>
+}
