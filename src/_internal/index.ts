@@ -1,5 +1,6 @@
 /**
- * _internal: the entry other folders import from.
+ * Helpers every layer may use and none owns: modules loaded on first use (zod, ofetch, node:crypto) and
+ * the atomic file write. Other folders import this folder through this file only.
  * @module
  */
 export { nodeCrypto, ofetch, zod } from './lazy'

@@ -1,5 +1,6 @@
 /**
- * cost: the entry other folders import from.
+ * The pricing engine: usage readers, token, unit and tier prices, adjustments; `costPerToken` and
+ * `completionCost`. Other folders import this folder through this file only.
  * @module
  */
 export { completionCost, costPerToken } from './cost'

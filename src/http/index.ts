@@ -1,5 +1,6 @@
 /**
- * http: the entry other folders import from.
+ * The admin and model routes as a web-standard handler (`Request -> Response`): auth, rate limit,
+ * deployments, and the node:http bridge the adapters and `costmap serve` use. Other folders import this folder through this file only.
  * @module
  */
 export type { Authorize, CostMapRole } from './auth'

@@ -1,5 +1,6 @@
 /**
- * load: the entry other folders import from.
+ * Getting a map: the transport (ofetch, deadline, size cap), `getModelCostMap`'s loading rules and the
+ * cache file. Other folders import this folder through this file only.
  * @module
  */
 export { CacheWriter, loadCachedMap } from './disk-cache'

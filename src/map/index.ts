@@ -1,5 +1,6 @@
 /**
- * map: the entry other folders import from.
+ * The cost map as data: the zod schema of an entry, validation and LiteLLM's integrity checks, duplicate
+ * and case scans, rule patterns, the diff and effective-price guard between two maps, and the bundled backup. Other folders import this folder through this file only.
  * @module
  */
 export { type BackupManifest, backupManifest, backupText, loadBackup, loadBackupBuilt, localBackup } from './backup'

@@ -1,5 +1,5 @@
 /**
- * resolve: the entry other folders import from.
+ * Model resolution: from the name a caller has to the map entry LiteLLM would use, and `ModelInfo`. Other folders import this folder through this file only.
  * @module
  */
 export { contextOf, type MapIndex, type MapLike, type Resolved, SlotMemo } from './lookup'

@@ -1,5 +1,6 @@
 /**
- * store: the entry other folders import from.
+ * `ModelCostMap`: snapshots and their swap, reloads through one gate, the schedule, registered models,
+ * events, and the coordinator seam a fleet implements. Other folders import this folder through this file only.
  * @module
  */
 
