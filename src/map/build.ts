@@ -6,7 +6,7 @@
 
 import type { EntryScan } from './entries'
 import { attach, buildMapMeta, caseCollisions, EMPTY_META } from './map'
-import type { BuiltMap, IntegrityOptions, IntegrityReport } from './report'
+import type { BuildOptions, BuiltMap, IntegrityReport } from './report'
 import {
   findForbiddenKey,
   formatIssues,
@@ -48,7 +48,7 @@ export function build(
   source: Record<string, unknown>,
   scan: EntryScan | null,
   report: IntegrityReport,
-  options: IntegrityOptions,
+  options: BuildOptions,
 ): BuiltMap {
   const map = Object.create(null) as Record<string, ModelEntry>
   const fail = (reason: string) => failed(report, reason)
