@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { buildCostMap, parseCostMapText, validateModelCostMap } from '../../src/map/integrity'
+import { mapMeta } from '../../src/map/map'
 import { isCleanEntry } from '../../src/map/schema'
 import { ModelEntrySchema } from '../../src/schema-entry'
 import { historyFiles, MAIN_MAP, readJson, readText } from '../support/data'
@@ -55,6 +56,18 @@ describe('bad entries are dropped and reported, never fatal (catalogue C9–C15,
       'gpt-x',
       JSON.parse('{"litellm_provider":"openai","__proto__":{"polluted":true}}'),
       /forbidden key __proto__/,
+    ],
+    [
+      'an object where a dynamic price belongs (would price as absent)',
+      'gpt-x',
+      { ...ok, input_cost_per_token_priority: { standard: 1e-6 } },
+      /input_cost_per_token_priority must be a finite price/,
+    ],
+    [
+      'an array where a dynamic price belongs, in a tier',
+      'gpt-x',
+      { ...ok, tiered_pricing: [{ range: [0, 10], output_cost_per_token: [1e-6] }] },
+      /tiered_pricing/,
     ],
     ['C19 empty key', '', ok, /empty model key/],
     ['C19 whitespace key', '   ', ok, /empty model key/],
@@ -266,6 +279,16 @@ describe('fallback_generalizations and aliases', () => {
       'fallback_generalizations.rules[1]',
       'fallback_generalizations.rules[2]',
     ])
+  })
+
+  it.each([
+    ['at its top level', '{"name": "r", "pattern": "^gpt-", "__proto__": {"model_info": {"mode": "x"}}}', '__proto__'],
+    ['inside a field', '{"name": "r", "pattern": "^gpt-", "note": {"constructor": 1}}', 'constructor'],
+    ['inside model_info', '{"name": "r", "pattern": "^gpt-", "model_info": {"m": {"prototype": 1}}}', 'prototype'],
+  ])('a rule with a prototype key %s is dropped and reported, as an entry is', (_where, rule, key) => {
+    const { map, report } = buildCostMap({ ...base(), fallback_generalizations: JSON.parse(`{"rules": [${rule}]}`) })
+    expect(report.dropped).toEqual([{ key: 'fallback_generalizations.rules[0]', reason: `forbidden key ${key}` }])
+    expect(mapMeta(map).rules).toEqual([])
   })
 
   it('aliases map to their canonical key; colliding ones are skipped', async () => {
