@@ -37,6 +37,15 @@ export interface IntegrityReport {
 }
 
 /**
+ * @internal What a report holds beside the counts and drops: what the backup script records so that a
+ * trusted start reports it too.
+ */
+export type Findings = Pick<
+  IntegrityReport,
+  'suspicious_prices' | 'case_collisions' | 'duplicate_keys' | 'duplicate_fields'
+>
+
+/**
  * Thresholds for {@link validateModelCostMap}. Environment variables are read by the loader, not here.
  *
  * @example
