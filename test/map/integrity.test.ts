@@ -2,10 +2,12 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { buildCostMap, parseCostMapText, validateModelCostMap } from '../../src/map/integrity'
 import { mapMeta } from '../../src/map/map'
+import type { IntegrityOptions } from '../../src/map/report'
 import { isCleanEntry } from '../../src/map/schema'
 import { ModelEntrySchema } from '../../src/schema-entry'
 import { historyFiles, MAIN_MAP, readJson, readText } from '../support/data'
 import { syntheticMap } from '../support/server'
+import { forgedPrevious } from './forged'
 
 const base = (n = 60) => syntheticMap(n)
 const ok = { litellm_provider: 'openai', mode: 'chat', input_cost_per_token: 1e-6, output_cost_per_token: 2e-6 }
@@ -387,5 +389,14 @@ describe('the fast path agrees with the zod schema', () => {
     const slow = Object.entries(raw).filter(([k, v]) => k !== 'sample_spec' && !isCleanEntry(v)).length
     // Only entries with nested pricing (tiered_pricing, search_context_cost_per_query, …) go through zod.
     expect(slow).toBeLessThan(150)
+  })
+})
+
+describe("the reload shortcut is the library's own", () => {
+  it('validateModelCostMap ignores a previous map passed from JavaScript', () => {
+    const text = JSON.stringify({ bad: { litellm_provider: 'openai', input_cost_per_token: -1 }, ...base() }, null, 2)
+    const options = { previous: forgedPrevious(text) } as IntegrityOptions
+    expect(validateModelCostMap(text, options)).toEqual(validateModelCostMap(text))
+    expect(validateModelCostMap(text, options).dropped.map((d) => d.key)).toEqual(['bad'])
   })
 })
