@@ -50,7 +50,7 @@ export type Findings = Pick<
  *
  * @example
  * ```ts
- * validateModelCostMap(data, { minModelCount: 50, referenceCount: 2600, maxShrinkRatio: 0.5 })
+ * validateModelCostMap(data, { minModelCount: 50, referenceCounts: [{ name: "active", count: 2600 }], maxShrinkRatio: 0.5 })
  * ```
  */
 export interface IntegrityOptions {
