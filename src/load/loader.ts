@@ -7,11 +7,11 @@
 import { CostMapError, errorText } from '../errors'
 import type { CostMapData } from '../map'
 import {
+  type BuildOptions,
   type BuiltMap,
   backupManifest,
   buildCostMap,
   buildCostMapText,
-  type IntegrityOptions,
   type IntegrityReport,
   localBackup,
 } from '../map'
@@ -52,12 +52,19 @@ export interface LoadOptions extends TransportOptions {
   backup?: string | Record<string, unknown>
   /** Where `warn` lines go when the remote map is not used. @default none */
   logger?: { warn?: (message: string) => void }
+}
+
+/**
+ * @internal {@link LoadOptions} plus what only the store passes on a reload: kept out of the public type so
+ * that a user never sees (or sets) them.
+ */
+export interface ReloadLoadOptions extends LoadOptions {
   /**
-   * @internal The active map is the backup itself: with a backup of your own (often a trimmed map), its
-   * count is no reference for growth.
+   * The active map is the backup itself: with a backup of your own (often a trimmed map), its count is no
+   * reference for growth.
    */
   activeIsBackup?: boolean
-  /** @internal The active map: entries written exactly as there are not checked again. */
+  /** The active map: entries written exactly as there are not checked again. */
   previous?: BuiltMap
 }
 
@@ -85,7 +92,7 @@ export interface LoadResult {
 }
 
 /** @internal Options resolved against the environment. */
-export interface ResolvedLoadOptions extends LoadOptions {
+export interface ResolvedLoadOptions extends ReloadLoadOptions {
   url: string
   local: boolean
   minModelCount: number
@@ -103,7 +110,7 @@ export interface ResolvedLoadOptions extends LoadOptions {
 export const ACTIVE_REFERENCE_CAP = 1.5
 
 /** @internal Applies LiteLLM's env variables; explicit options win. */
-export function resolveLoadOptions(url: string | undefined, options: LoadOptions = {}): ResolvedLoadOptions {
+export function resolveLoadOptions(url: string | undefined, options: ReloadLoadOptions = {}): ResolvedLoadOptions {
   const env = options.env ?? (typeof process === 'undefined' ? {} : process.env)
   return {
     ...options,
@@ -135,7 +142,9 @@ function envNumber(value: string | undefined, fallback: number): number {
  * ```
  */
 export async function getModelCostMap(url?: string, options: LoadOptions = {}): Promise<LoadResult> {
-  const resolved = resolveLoadOptions(url, options)
+  // A JavaScript caller can pass any key: the store's reload options are never a caller's.
+  const { previous: _previous, activeIsBackup: _activeIsBackup, ...own } = options as ReloadLoadOptions
+  const resolved = resolveLoadOptions(url, own)
   const loadedAt = new Date().toISOString()
   if (resolved.local) return fromBackup(resolved, loadedAt, null, true, null)
   try {
@@ -224,7 +233,7 @@ export function buildCheckedText(text: string, sha256: string, options: Resolved
   return built
 }
 
-function integrityOptions(text: string, sha256: string, options: ResolvedLoadOptions): IntegrityOptions {
+function integrityOptions(text: string, sha256: string, options: ResolvedLoadOptions): BuildOptions {
   const backup = options.backup ? 0 : backupManifest().model_count
   const referenceCounts = [{ name: 'backup', count: backup }]
   const active = trustedActiveCount(options.activeModelCount ?? 0, backup)

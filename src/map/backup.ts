@@ -9,7 +9,8 @@ import { CostMapError, errorText } from '../errors'
 import { buildTrusted } from './build'
 import { buildCostMap, parseCostMapText } from './integrity'
 import type { CostMapData } from './map'
-import type { BuiltMap, IntegrityReport } from './report'
+import type { BuiltMap, Findings, IntegrityReport } from './report'
+import { META_KEYS } from './schema'
 
 /**
  * What `npm run backup:update` recorded about the bundled file.
@@ -35,6 +36,34 @@ export interface ManifestFile extends BackupManifest {
   suspicious_prices?: IntegrityReport['suspicious_prices']
   /** The keys that differ only by case (idem). */
   case_collisions?: IntegrityReport['case_collisions']
+  /** Keys and fields written twice in the text (idem: JSON.parse keeps the last, the report names them). */
+  duplicate_keys?: IntegrityReport['duplicate_keys']
+  duplicate_fields?: IntegrityReport['duplicate_fields']
+}
+
+/**
+ * @internal What `npm run backup:update` records about a file it validated (`map` and `report`, built from
+ * `parsed`), so that start-up can build the same map and report without checking each entry again: whether
+ * validation kept every model entry as parsed (`verbatim`), and every finding the report holds beside the
+ * counts. A property test (test/map/backup.test.ts) holds the trusted build equal to the full one.
+ *
+ * @example
+ * ```ts
+ * const manifest = { sha256, model_count, ...manifestFindings(parsed, built.map, built.report) }
+ * ```
+ */
+export function manifestFindings(
+  parsed: Readonly<Record<string, unknown>>,
+  map: CostMapData,
+  report: IntegrityReport,
+): Findings & { verbatim: boolean } {
+  return {
+    verbatim: Object.entries(parsed).every(([key, entry]) => META_KEYS.has(key) || map[key] === entry),
+    suspicious_prices: report.suspicious_prices,
+    case_collisions: report.case_collisions,
+    duplicate_keys: report.duplicate_keys,
+    duplicate_fields: report.duplicate_fields,
+  }
 }
 
 /**
@@ -143,10 +172,11 @@ export function loadBackupBuilt(): BuiltMap {
  * prototype, meta keys removed): pass an object parsed for this call alone.
  */
 export function buildVerbatim(parsed: Record<string, unknown>, file: ManifestFile): BuiltMap | null {
-  const { suspicious_prices, case_collisions } = file
+  const { suspicious_prices, case_collisions, duplicate_keys, duplicate_fields } = file
   // A manifest from before a finding was recorded cannot vouch for it: validate after all.
-  if (!suspicious_prices || !case_collisions) return null
-  const built = buildTrusted(parsed, { suspicious_prices, case_collisions }, file.sha256)
+  if (!suspicious_prices || !case_collisions || !duplicate_keys || !duplicate_fields) return null
+  const findings = { suspicious_prices, case_collisions, duplicate_keys, duplicate_fields }
+  const built = buildTrusted(parsed, findings, file.sha256)
   return built.report.model_count === file.model_count ? built : null
 }
 

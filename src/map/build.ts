@@ -6,7 +6,7 @@
 
 import type { EntryScan } from './entries'
 import { attach, buildMapMeta, caseCollisions, EMPTY_META } from './map'
-import type { BuiltMap, IntegrityOptions, IntegrityReport } from './report'
+import type { BuildOptions, BuiltMap, Findings, IntegrityReport } from './report'
 import {
   findForbiddenKey,
   formatIssues,
@@ -48,7 +48,7 @@ export function build(
   source: Record<string, unknown>,
   scan: EntryScan | null,
   report: IntegrityReport,
-  options: IntegrityOptions,
+  options: BuildOptions,
 ): BuiltMap {
   const map = Object.create(null) as Record<string, ModelEntry>
   const fail = (reason: string) => failed(report, reason)
@@ -145,11 +145,7 @@ export function build(
  * becomes the map (a null prototype, its meta keys removed). A loop of its own: on a cold start it runs
  * interpreted, once per entry, and every branch the checked path needs would cost there.
  */
-export function buildTrusted(
-  source: Record<string, unknown>,
-  findings: Pick<IntegrityReport, 'suspicious_prices' | 'case_collisions'>,
-  sha256: string | null,
-): BuiltMap {
+export function buildTrusted(source: Record<string, unknown>, findings: Findings, sha256: string | null): BuiltMap {
   const report = emptyReport()
   const rules = source.fallback_generalizations
   Object.setPrototypeOf(source, null)
@@ -171,6 +167,8 @@ export function buildTrusted(
   report.model_count = count
   report.suspicious_prices.push(...findings.suspicious_prices)
   report.case_collisions = findings.case_collisions
+  report.duplicate_keys = findings.duplicate_keys
+  report.duplicate_fields = findings.duplicate_fields
   const meta = buildMapMeta(rules, map, aliased, withAliases, report, sha256)
   report.ok = true
   return { map: attach(map, meta), report }

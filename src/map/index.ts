@@ -16,7 +16,7 @@ export {
 export { buildCostMap, buildCostMapText, parseCostMapText, validateModelCostMap } from './integrity'
 export { type CompiledRule, type CostMapData, EMPTY_META, extendMap, isBuiltMap, mapMeta } from './map'
 export { MAX_RULE_NAME } from './pattern'
-export type { BuiltMap, DroppedEntry, IntegrityOptions, IntegrityReport } from './report'
+export type { BuildOptions, BuiltMap, DroppedEntry, IntegrityOptions, IntegrityReport } from './report'
 export {
   type FallbackRule,
   formatIssues,

@@ -6,13 +6,13 @@ import { CostMapError } from '../errors'
 import { build, emptyReport, failed } from './build'
 import { scanDuplicates } from './duplicates'
 import { type EntryScan, readEntries, scanEntries } from './entries'
-import type { BuiltMap, IntegrityOptions, IntegrityReport } from './report'
+import type { BuildOptions, BuiltMap, IntegrityOptions, IntegrityReport } from './report'
 
 /**
  * @internal Validates `candidate` entry by entry, applies the integrity checks, and builds the frozen
  * map. Never throws for bad data: the report says what is wrong.
  */
-export function buildCostMap(candidate: unknown, options: IntegrityOptions = {}): BuiltMap {
+export function buildCostMap(candidate: unknown, options: BuildOptions = {}): BuiltMap {
   const report = emptyReport()
   if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate)) {
     const type = candidate === null ? 'null' : Array.isArray(candidate) ? 'array' : typeof candidate
@@ -38,7 +38,7 @@ export function buildCostMap(candidate: unknown, options: IntegrityOptions = {})
  * const next = buildCostMapText(text, { previous: active }) // entries as in `active` are its objects
  * ```
  */
-export function buildCostMapText(text: string, options: IntegrityOptions = {}): BuiltMap {
+export function buildCostMapText(text: string, options: BuildOptions = {}): BuiltMap {
   const previous = options.previous
   if (previous?.texts && previous.ceiling === (options.priceCeiling ?? 0.01)) {
     const report = emptyReport()
@@ -60,14 +60,16 @@ export function buildCostMapText(text: string, options: IntegrityOptions = {}): 
  * ```
  */
 export function validateModelCostMap(candidate: unknown, options: IntegrityOptions = {}): IntegrityReport {
+  // A JavaScript caller can pass any key: the reload shortcut is the library's own, never a caller's.
+  const { previous: _internal, ...checks } = options as BuildOptions
   if (typeof candidate === 'string') {
     try {
-      return buildCostMapText(candidate, options).report
+      return buildCostMapText(candidate, checks).report
     } catch (error) {
       return { ...emptyReport(), reason: (error as Error).message }
     }
   }
-  return buildCostMap(candidate, options).report
+  return buildCostMap(candidate, checks).report
 }
 
 /**

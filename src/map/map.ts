@@ -4,7 +4,7 @@
  * @module
  */
 import { compileRulePattern, MAX_RULES } from './pattern'
-import { type FallbackRule, formatIssues, isCleanRule, type ModelEntry, mapSchemas } from './schema'
+import { type FallbackRule, findForbiddenKey, formatIssues, isCleanRule, type ModelEntry, mapSchemas } from './schema'
 
 /**
  * A validated cost map: model key -> entry, meta keys removed, null prototype (so `toString` or
@@ -78,7 +78,14 @@ export function buildMapMeta(
   const rawRules = (block as { rules?: unknown } | undefined)?.rules
   if (Array.isArray(rawRules)) {
     rawRules.forEach((raw, i) => {
-      const parsed = isCleanRule(raw)
+      // A prototype key anywhere drops a rule as it drops an entry (zod would keep it, or drop it silently).
+      const clean = isCleanRule(raw)
+      const forbidden = clean ? null : findForbiddenKey(raw)
+      if (forbidden) {
+        report.dropped.push({ key: `fallback_generalizations.rules[${i}]`, reason: `forbidden key ${forbidden}` })
+        return
+      }
+      const parsed = clean
         ? { success: true as const, data: { ...raw, model_info: raw.model_info ?? {} } }
         : mapSchemas().FallbackRuleSchema.safeParse(raw)
       if (!parsed.success) {

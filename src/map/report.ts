@@ -37,11 +37,20 @@ export interface IntegrityReport {
 }
 
 /**
+ * @internal What a report holds beside the counts and drops: what the backup script records so that a
+ * trusted start reports it too.
+ */
+export type Findings = Pick<
+  IntegrityReport,
+  'suspicious_prices' | 'case_collisions' | 'duplicate_keys' | 'duplicate_fields'
+>
+
+/**
  * Thresholds for {@link validateModelCostMap}. Environment variables are read by the loader, not here.
  *
  * @example
  * ```ts
- * validateModelCostMap(data, { minModelCount: 50, referenceCount: 2600, maxShrinkRatio: 0.5 })
+ * validateModelCostMap(data, { minModelCount: 50, referenceCounts: [{ name: "active", count: 2600 }], maxShrinkRatio: 0.5 })
  * ```
  */
 export interface IntegrityOptions {
@@ -63,10 +72,18 @@ export interface IntegrityOptions {
   text?: string
   /** sha256 of the raw bytes, kept on the map so every price can name the data it came from. */
   sha256?: string
+}
+
+/**
+ * @internal {@link IntegrityOptions} plus what only the library's own callers pass: kept out of the public
+ * type so that a user never sees (or sets) the reload shortcut.
+ */
+export interface BuildOptions extends IntegrityOptions {
   /**
-   * @internal The map this one replaces (a reload): entries written exactly as in its text are taken from it
-   * as they are, since validating the same text again would make the same objects and findings. The texts
-   * of this map's entries are kept for the next reload.
+   * The map this one replaces (a reload): entries written exactly as in its text are taken from it as they
+   * are, since validating the same text again would make the same objects and findings (property tests in
+   * test/map/entries.test.ts hold the two builds equal). The texts of this map's entries are kept for the
+   * next reload.
    */
   previous?: BuiltMap
 }

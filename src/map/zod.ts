@@ -17,6 +17,9 @@ function toNumber(value: unknown): unknown {
 /** A price field is any key that names a cost and holds a scalar: new upstream keys are priced without code changes. */
 export const PRICE_KEY: RegExp = /(?:^|_)cost(?:_|$)/
 
+/** The price fields that hold a record of prices (checked by their own schema), not one price. */
+const PRICE_RECORDS: ReadonlySet<string> = new Set(['search_context_cost_per_query'])
+
 /** @internal Keys that would replace an object's prototype when copied by assignment. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
 
@@ -91,6 +94,9 @@ function checkDynamicPrices(entry: Record<string, unknown>, ctx: Z.core.ParsePay
       else ctx.issues.push(priceIssue(key, raw))
     } else if (raw === null) {
       delete entry[key]
+    } else if (typeof raw === 'object' && !PRICE_RECORDS.has(key)) {
+      // An object where a price belongs would be kept and priced as if the field were absent.
+      ctx.issues.push(priceIssue(key, raw))
     }
   }
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { getModelCostMap } from '../../src/load/loader'
+import { getModelCostMap, type LoadOptions } from '../../src/load/loader'
 import { backupManifest } from '../../src/map/backup'
+import { forgedPrevious } from '../map/forged'
 import { bloatedMap, HISTORY, historyFiles, MAIN_MAP, readText } from '../support/data'
 import { startProxy } from '../support/proxy'
 import { type Reply, type Script, startServer, syntheticMap, type TestServer } from '../support/server'
@@ -430,3 +431,20 @@ describe('abnormal growth is refused like an abnormal shrink', () => {
 function mainTextPrefix(bytes: number): string {
   return readText(MAIN_MAP).slice(0, bytes)
 }
+
+describe('getModelCostMap: the reload options of the store are not for callers', () => {
+  it('ignores previous and activeIsBackup passed from JavaScript', async () => {
+    const body = JSON.stringify(
+      { bad: { litellm_provider: 'openai', input_cost_per_token: -1 }, ...syntheticMap(60) },
+      null,
+      2,
+    )
+    const server = await serve({ body })
+    const internal = { previous: forgedPrevious(body), activeIsBackup: true } as LoadOptions
+    const plain = await getModelCostMap(server.url, { ...FAST, maxShrinkRatio: 0 })
+    const given = await getModelCostMap(server.url, { ...FAST, maxShrinkRatio: 0, ...internal })
+    expect(given.source).toBe('remote')
+    expect(given.dropped.map((d) => d.key)).toEqual(['bad'])
+    expect(given.report).toEqual(plain.report)
+  })
+})

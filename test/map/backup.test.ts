@@ -1,16 +1,25 @@
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
-import { backupManifest, backupText, buildVerbatim, loadBackup, loadBackupBuilt } from '../../src/map/backup'
+import {
+  backupManifest,
+  backupText,
+  buildVerbatim,
+  loadBackup,
+  loadBackupBuilt,
+  manifestFindings,
+} from '../../src/map/backup'
 import { buildCostMap, parseCostMapText, validateModelCostMap } from '../../src/map/integrity'
 import { mapMeta } from '../../src/map/map'
 import type { BuiltMap } from '../../src/map/report'
 import { historyFiles, MAIN_MAP } from '../support/data'
 import { startServer, syntheticMap } from '../support/server'
+import { mapEntries, renderMap } from './arbitraries'
 
 const run = promisify(execFile)
 const dirs: string[] = []
@@ -48,13 +57,24 @@ describe('the bundled backup', () => {
     expect(meta).toEqual(want)
   }
   const validated = () =>
-    buildCostMap(parseCostMapText(backupText()), { sha256: backupManifest().sha256, minModelCount: 1 })
+    buildCostMap(parseCostMapText(backupText()), {
+      text: backupText(),
+      sha256: backupManifest().sha256,
+      minModelCount: 1,
+    })
 
   it('starts without validating again what the backup script validated, and builds the same map', () => {
     const full = validated()
     expect(full.report.suspicious_prices.length).toBeGreaterThan(0)
-    const { suspicious_prices, case_collisions } = full.report
-    const file = { ...backupManifest(), verbatim: true, suspicious_prices, case_collisions }
+    const { suspicious_prices, case_collisions, duplicate_keys, duplicate_fields } = full.report
+    const file = {
+      ...backupManifest(),
+      verbatim: true,
+      suspicious_prices,
+      case_collisions,
+      duplicate_keys,
+      duplicate_fields,
+    }
     const trusted = buildVerbatim(parseCostMapText(backupText()) as Record<string, unknown>, file)
     expect(trusted).not.toBeNull()
     expectSameBuild(trusted as BuiltMap, full)
@@ -62,12 +82,48 @@ describe('the bundled backup', () => {
     // A manifest that does not belong to the file is not trusted.
     const other = { ...file, model_count: file.model_count + 1 }
     expect(buildVerbatim(parseCostMapText(backupText()) as Record<string, unknown>, other)).toBeNull()
+    // Nor one written before the duplicates were recorded: it cannot vouch for them.
+    const { duplicate_fields: _, ...older } = file
+    expect(buildVerbatim(parseCostMapText(backupText()) as Record<string, unknown>, older)).toBeNull()
+  })
+
+  it('a trusted start builds what full validation builds, for generated maps the backup script marks verbatim (property)', () => {
+    let trustedRuns = 0
+    fc.assert(
+      fc.property(mapEntries, (entries) => {
+        const text = renderMap(entries)
+        const parsed = parseJson(text)
+        if (parsed === undefined) return
+        // What `npm run backup:update` does (with the minimum loadBackupBuilt applies: these maps are small).
+        const full = buildCostMap(parsed, { text, sha256: SHA, minModelCount: 1 })
+        if (!full.report.ok) return
+        const findings = JSON.parse(JSON.stringify(manifestFindings(parsed, full.map, full.report)))
+        if (!findings.verbatim) return
+        const file = { ...backupManifest(), sha256: SHA, model_count: full.report.model_count, ...findings }
+        const trusted = buildVerbatim(parseJson(text) as Record<string, unknown>, file)
+        expect(trusted).not.toBeNull()
+        expectSameBuild(trusted as BuiltMap, full)
+        trustedRuns++
+      }),
+      { numRuns: Number(process.env.COSTMAP_FUZZ_RUNS ?? 2_000) },
+    )
+    expect(trustedRuns).toBeGreaterThan(50)
   })
 })
 
-async function generate(args: string[], env: Record<string, string> = {}) {
+const SHA = 'f'.repeat(64)
+const parseJson = (text: string): Record<string, unknown> | undefined => {
+  try {
+    return parseCostMapText(text) as Record<string, unknown>
+  } catch {
+    return undefined
+  }
+}
+
+async function generate(args: string[], env: Record<string, string> = {}, before?: (dir: string) => Promise<void>) {
   const dir = await mkdtemp(join(tmpdir(), 'costmap-backup-'))
   dirs.push(dir)
+  await before?.(dir)
   const child = run('node_modules/.bin/tsx', ['scripts/update-backup.ts', '--out-dir', dir, ...args], {
     env: { ...process.env, COSTMAP_BACKUP_SOURCE: '', ...env },
   })
@@ -107,6 +163,30 @@ describe('npm run backup:update', () => {
     } finally {
       await server.close()
     }
+  })
+
+  /** A backup already there (model_count 1 tells it apart), written by an older version or by this one. */
+  const existingBackup = (source: string, current: boolean) => async (dir: string) => {
+    await writeFile(join(dir, 'model_prices_and_context_window.json'), '{}')
+    const manifest = { sha256: 'x', model_count: 1, bytes: 2, source, generated_at: 'x', verbatim: true }
+    const findings = {
+      suspicious_prices: [],
+      case_collisions: [],
+      ...(current ? { duplicate_keys: [], duplicate_fields: [] } : {}),
+    }
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, ...findings }))
+  }
+
+  it.each([
+    ['regenerates, from its own source, a backup whose manifest an older version wrote', MAIN_MAP, false, 2668],
+    ['keeps an older backup it cannot regenerate (start-up validates it), and exits 0', '/nonexistent', false, 1],
+    ['leaves a backup this version wrote alone', MAIN_MAP, true, 1],
+  ])('--if-missing %s', async (_, source, current, count) => {
+    const out = await generate(['--if-missing'], {}, existingBackup(source, current))
+    expect(out.ok).toBe(true)
+    if (!out.ok) return
+    expect(out.manifest.model_count).toBe(count)
+    expect('duplicate_fields' in out.manifest).toBe(current || count > 1)
   })
 
   it('takes the source from COSTMAP_BACKUP_SOURCE', async () => {

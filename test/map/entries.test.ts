@@ -7,10 +7,12 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { diffCostMaps } from '../../src/map/diff'
 import { buildCostMap, buildCostMapText, parseCostMapText } from '../../src/map/integrity'
+import { mapMeta } from '../../src/map/map'
 import type { BuiltMap, IntegrityOptions } from '../../src/map/report'
 import { ModelCostMap } from '../../src/store/store'
 import { historyFiles, MAIN_MAP, readText } from '../support/data'
 import { startServer } from '../support/server'
+import { entryText, mapEntries, renderMap } from './arbitraries'
 
 /** No active map yet (as after a failed start): the first build keeps its entry texts, nothing to reuse. */
 const NONE = buildCostMap(undefined)
@@ -42,6 +44,10 @@ function expectSameBuild(text: string, previous: BuiltMap, options: IntegrityOpt
     expect(Object.keys(b.map)).toEqual(Object.keys(a.map))
     expect({ ...b.map }).toEqual({ ...a.map })
     for (const entry of Object.values(b.map)) expect(Object.isFrozen(entry)).toBe(true)
+    // The rules, aliases and sha256 the map carries for lookups.
+    const { derived: _b, ...metaB } = mapMeta(b.map)
+    const { derived: _a, ...metaA } = mapMeta(a.map)
+    expect(metaB).toEqual(metaA)
     // An entry taken from the active map is one that did not change.
     for (const key of Object.keys(b.map)) if (b.map[key] === previous.map[key]) expect(a.map[key]).toEqual(b.map[key])
     if (a.report.ok && previous.report.ok)
@@ -219,5 +225,50 @@ describe('reading only the changed entries of a reload', () => {
     )
     // The shortcut was taken, not only the full build it falls back to.
     expect(reused).toBeGreaterThan(100)
+  })
+
+  it('builds what a full build builds, for generated maps with invalid fields, coercions, nested values and bad rules (property)', () => {
+    type Entries = Array<[string, string]>
+    // Upstream's edits between versions: an entry rewritten, added, removed or moved; the layout kept.
+    const edits = fc.array(
+      fc.record({
+        op: fc.constantFrom('set', 'add', 'remove', 'move'),
+        at: fc.nat(),
+        key: fc.nat(30),
+        value: entryText,
+      }),
+      { maxLength: 4 },
+    )
+    const apply = (entries: Entries, list: Array<{ op: string; at: number; key: number; value: string }>) => {
+      const out = [...entries]
+      for (const { op, at, key, value } of list) {
+        const i = at % (out.length + 1)
+        if (op === 'add') out.splice(i, 0, [`new-${key}`, value])
+        else if (out.length === 0) continue
+        else if (op === 'set') out[i % out.length] = [(out[i % out.length] as [string, string])[0], value]
+        else if (op === 'remove') out.splice(i % out.length, 1)
+        else out.push(...out.splice(i % out.length, 1))
+      }
+      return out
+    }
+    let reused = 0
+    let kept = 0
+    fc.assert(
+      fc.property(mapEntries, fc.array(edits, { minLength: 1, maxLength: 3 }), (first, versions) => {
+        let entries = first
+        let previous = expectSameBuild(renderMap(entries), NONE) ?? NONE
+        for (const list of versions) {
+          entries = apply(entries, list)
+          const next = expectSameBuild(renderMap(entries), previous)
+          if (next) reused += reusedCount(previous, next)
+          if (next?.report.ok) kept++
+          previous = next?.report.ok ? next : previous
+        }
+      }),
+      { numRuns: Number(process.env.COSTMAP_FUZZ_RUNS ?? 1_000) },
+    )
+    // The shortcut was taken, on maps that passed, not only the full build it falls back to.
+    expect(reused).toBeGreaterThan(200)
+    expect(kept).toBeGreaterThan(200)
   })
 })

@@ -1,10 +1,13 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { buildCostMap, parseCostMapText, validateModelCostMap } from '../../src/map/integrity'
+import { mapMeta } from '../../src/map/map'
+import type { IntegrityOptions } from '../../src/map/report'
 import { isCleanEntry } from '../../src/map/schema'
 import { ModelEntrySchema } from '../../src/schema-entry'
 import { historyFiles, MAIN_MAP, readJson, readText } from '../support/data'
 import { syntheticMap } from '../support/server'
+import { forgedPrevious } from './forged'
 
 const base = (n = 60) => syntheticMap(n)
 const ok = { litellm_provider: 'openai', mode: 'chat', input_cost_per_token: 1e-6, output_cost_per_token: 2e-6 }
@@ -55,6 +58,18 @@ describe('bad entries are dropped and reported, never fatal (catalogue C9–C15,
       'gpt-x',
       JSON.parse('{"litellm_provider":"openai","__proto__":{"polluted":true}}'),
       /forbidden key __proto__/,
+    ],
+    [
+      'an object where a dynamic price belongs (would price as absent)',
+      'gpt-x',
+      { ...ok, input_cost_per_token_priority: { standard: 1e-6 } },
+      /input_cost_per_token_priority must be a finite price/,
+    ],
+    [
+      'an array where a dynamic price belongs, in a tier',
+      'gpt-x',
+      { ...ok, tiered_pricing: [{ range: [0, 10], output_cost_per_token: [1e-6] }] },
+      /tiered_pricing/,
     ],
     ['C19 empty key', '', ok, /empty model key/],
     ['C19 whitespace key', '   ', ok, /empty model key/],
@@ -268,6 +283,16 @@ describe('fallback_generalizations and aliases', () => {
     ])
   })
 
+  it.each([
+    ['at its top level', '{"name": "r", "pattern": "^gpt-", "__proto__": {"model_info": {"mode": "x"}}}', '__proto__'],
+    ['inside a field', '{"name": "r", "pattern": "^gpt-", "note": {"constructor": 1}}', 'constructor'],
+    ['inside model_info', '{"name": "r", "pattern": "^gpt-", "model_info": {"m": {"prototype": 1}}}', 'prototype'],
+  ])('a rule with a prototype key %s is dropped and reported, as an entry is', (_where, rule, key) => {
+    const { map, report } = buildCostMap({ ...base(), fallback_generalizations: JSON.parse(`{"rules": [${rule}]}`) })
+    expect(report.dropped).toEqual([{ key: 'fallback_generalizations.rules[0]', reason: `forbidden key ${key}` }])
+    expect(mapMeta(map).rules).toEqual([])
+  })
+
   it('aliases map to their canonical key; colliding ones are skipped', async () => {
     const { mapMeta } = await import('../../src/map/map')
     const { map, report } = buildCostMap({ ...base(), m: { ...ok, aliases: ['m-latest', 'model-0'] } })
@@ -364,5 +389,14 @@ describe('the fast path agrees with the zod schema', () => {
     const slow = Object.entries(raw).filter(([k, v]) => k !== 'sample_spec' && !isCleanEntry(v)).length
     // Only entries with nested pricing (tiered_pricing, search_context_cost_per_query, …) go through zod.
     expect(slow).toBeLessThan(150)
+  })
+})
+
+describe("the reload shortcut is the library's own", () => {
+  it('validateModelCostMap ignores a previous map passed from JavaScript', () => {
+    const text = JSON.stringify({ bad: { litellm_provider: 'openai', input_cost_per_token: -1 }, ...base() }, null, 2)
+    const options = { previous: forgedPrevious(text) } as IntegrityOptions
+    expect(validateModelCostMap(text, options)).toEqual(validateModelCostMap(text))
+    expect(validateModelCostMap(text, options).dropped.map((d) => d.key)).toEqual(['bad'])
   })
 })
