@@ -49,28 +49,6 @@ export function buildCostMapText(text: string, options: IntegrityOptions = {}): 
 }
 
 /**
- * Checks a candidate cost map the way loading does (entry schema, minimum count, shrink ratio,
- * duplicates, suspicious prices) without installing it. Pass the raw JSON text to get the
- * duplicate-key scan too.
- *
- * @example
- * ```ts
- * const report = validateModelCostMap(await readFile('map.json', 'utf8'))
- * report.ok || console.error(report.reason, report.dropped)
- * ```
- */
-export function validateModelCostMap(candidate: unknown, options: IntegrityOptions = {}): IntegrityReport {
-  if (typeof candidate === 'string') {
-    try {
-      return buildCostMapText(candidate, options).report
-    } catch (error) {
-      return { ...emptyReport(), reason: (error as Error).message }
-    }
-  }
-  return buildCostMap(candidate, options).report
-}
-
-/**
  * @internal JSON text -> value, with a distinct reason for each way a download goes wrong.
  * @throws {CostMapError} `INVALID_JSON`
  */
