@@ -6,7 +6,7 @@ import { CostMapError } from '../errors'
 import { build, emptyReport, failed } from './build'
 import { scanDuplicates } from './duplicates'
 import { type EntryScan, readEntries, scanEntries } from './entries'
-import type { BuiltMap, IntegrityOptions, IntegrityReport } from './report'
+import type { BuiltMap, IntegrityOptions } from './report'
 
 /**
  * @internal Validates `candidate` entry by entry, applies the integrity checks, and builds the frozen
