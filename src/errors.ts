@@ -37,9 +37,9 @@ const BRAND = Symbol.for('costmap.CostMapError')
  * @example
  * ```ts
  * try {
- *   getModelInfo(map, 'my-private-model')
+ *   getModelInfo(map, 'grok-code-fast-1')
  * } catch (e) {
- *   if (isCostMapError(e)) console.log(e.code) // 'MODEL_NOT_MAPPED'
+ *   if (isCostMapError(e)) console.log(e.code, e.suggestions) // 'MODEL_NOT_MAPPED' ['xai/grok-code-fast-1', …]
  * }
  * ```
  */
@@ -48,12 +48,22 @@ export class CostMapError extends Error {
   readonly code: CostMapErrorCode
   /** HTTP status of the upstream response, when there was one. */
   readonly status: number | undefined
+  /**
+   * For `MODEL_NOT_MAPPED`: the closest keys of the map (the same name with a provider prefix, close
+   * spellings), best first; empty when nothing is close, and for every other code.
+   */
+  readonly suggestions: readonly string[]
   readonly [BRAND] = true
 
-  constructor(code: CostMapErrorCode, message: string, options?: { cause?: unknown; status?: number }) {
+  constructor(
+    code: CostMapErrorCode,
+    message: string,
+    options?: { cause?: unknown; status?: number; suggestions?: readonly string[] },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.code = code
     this.status = options?.status
+    this.suggestions = Object.freeze([...(options?.suggestions ?? [])])
   }
 }
 

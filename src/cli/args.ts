@@ -75,7 +75,7 @@ export function parseCommand(command: Command, argv: string[]): Omit<Context, 'o
   for (const [name, spec] of Object.entries({ ...command.options, ...COMMON })) options[name] ??= { type: spec.type }
   let parsed: ReturnType<typeof parseArgs>
   try {
-    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true })
+    parsed = parseArgs({ args: joinNegatives(argv, options), options, strict: true, allowPositionals: true })
   } catch (error) {
     throw new UsageError((error as Error).message.split('. To specify')[0] ?? String(error))
   }
@@ -85,6 +85,28 @@ export function parseCommand(command: Command, argv: string[]): Omit<Context, 'o
   if (!help && parsed.positionals.length < min) throw new UsageError(`missing ${command.args}`)
   if (!help && parsed.positionals.length > max) throw new UsageError(`unexpected argument '${parsed.positionals[max]}'`)
   return { values, positionals: parsed.positionals, help }
+}
+
+/**
+ * parseArgs reads `--prompt-tokens -5` as an option with no value; joined as `--prompt-tokens=-5`, the value
+ * reaches the option's own check, which says what is wrong with it.
+ */
+function joinNegatives(argv: string[], options: Record<string, { type: string }>): string[] {
+  const joined: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string
+    const next = argv[i + 1]
+    if (
+      arg.startsWith('--') &&
+      options[arg.slice(2)]?.type === 'string' &&
+      next !== undefined &&
+      /^-[\d.]/.test(next)
+    ) {
+      joined.push(`${arg}=${next}`)
+      i++
+    } else joined.push(arg)
+  }
+  return joined
 }
 
 /**
@@ -130,8 +152,10 @@ export function intOption(
   const raw = values[name]
   if (raw === undefined) return fallback
   const n = typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN
-  if (!(n >= min && n <= max))
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got '${raw}'`)
+  if (!(n >= min && n <= max)) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `of ${min} or more` : `from ${min} to ${max}`
+    throw new UsageError(`--${name} must be a whole number ${range}, got '${raw}'`)
+  }
   return n
 }
 

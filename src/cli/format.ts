@@ -137,16 +137,18 @@ export function usd(n: number): string {
 }
 
 /**
- * @internal Dollar amounts for one table column: the same number of decimals in each, so they line up.
+ * @internal Dollar amounts for one table column, each with its own precision (no `$1.800000` because another
+ * row needs six decimals), padded with spaces after the digits so that, right-aligned, the points line up.
  * @example
  * ```ts
- * usdColumn([0.004, 0.0256]) // ['$0.0040', '$0.0256']
+ * usdColumn([1.8, 0.0000075]) // ['$1.80     ', '$0.0000075']
  * ```
  */
 export function usdColumn(values: number[]): string[] {
   const texts = values.map(usd)
-  const decimals = Math.max(...texts.map((t) => t.length - t.indexOf('.') - 1))
-  return texts.map((t) => t.padEnd(t.indexOf('.') + 1 + decimals, '0'))
+  const fraction = (t: string) => t.length - t.indexOf('.') - 1
+  const decimals = Math.max(...texts.map(fraction))
+  return texts.map((t) => t + ' '.repeat(decimals - fraction(t)))
 }
 
 /**

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-import { errorText } from '../errors'
+import { errorText, isCostMapError } from '../errors'
 /**
  * The `costmap` command: price calls, inspect models, sync and check maps, watch and run servers.
  * Exit codes: 0 ok, 1 failure, 2 usage error. Errors are one line on stderr (`--debug` adds the stack).
  * @module
  */
 import { type Command, commandHelp, parseCommand, UsageError } from './args'
-import { createOutput, type Output } from './format'
+import { createOutput, type Output, printJson } from './format'
 import { cost, info, list } from './pricing'
 import { serve } from './serve'
 import { status } from './status'
@@ -46,15 +46,22 @@ async function main(argv: string[], out: Output): Promise<number> {
     }
     return (await command.run({ values: parsed.values, positionals: parsed.positionals, out })) ?? 0
   } catch (error) {
-    return fail(error, command, argv.includes('--debug'), out)
+    return fail(error, command, argv.includes('--debug'), out, argv.includes('--json'))
   }
 }
 
-function fail(error: unknown, command: Command | undefined, debug: boolean, out: Output): number {
+function fail(error: unknown, command: Command | undefined, debug: boolean, out: Output, json = false): number {
   const prefix = `costmap${command ? ` ${command.name}` : ''}: `
   const usage = error instanceof UsageError
   const hint = usage ? ` (see 'costmap ${command ? `${command.name} ` : ''}--help')` : ''
-  out.error(`${prefix}${errorText(error).replace(/\s*\n\s*/g, ' ')}${hint}`)
+  const suggestions = isCostMapError(error) ? error.suggestions : []
+  const didYouMean = suggestions.length ? ` Did you mean ${suggestions.join(', ')}?` : ''
+  // --json: the error is also JSON on stdout, where a script reads the result (as `validate --json` does).
+  if (json) {
+    const code = usage ? 'USAGE' : isCostMapError(error) ? error.code : 'FAILED'
+    printJson(out, { error: { code, message: errorText(error), suggestions: [...suggestions] } })
+  }
+  out.error(`${prefix}${errorText(error).replace(/\s*\n\s*/g, ' ')}${didYouMean}${hint}`)
   if (debug) {
     for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++)
       out.error(depth ? `caused by: ${e.stack ?? e.message}` : (e.stack ?? e.message))

@@ -3,7 +3,8 @@
  * terminal, the loader's checks, and atomic writes.
  * @module
  */
-import { resolve } from 'node:path'
+import { mkdir } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
 import { writeFileAtomic } from '../_internal'
 import { CostMapError, errorText } from '../errors'
 import { buildReported, fetchText, resolveLoadOptions, sha256Hex } from '../load'
@@ -66,7 +67,11 @@ export async function fetchMap(spec: string, out: Output): Promise<FetchedMap> {
  * if (!built.report.ok) console.error(built.report.reason)
  * ```
  */
-export function checkMap(fetched: FetchedMap, env: Record<string, string | undefined>): BuiltMap {
+export function checkMap(
+  fetched: FetchedMap,
+  env: Record<string, string | undefined>,
+  overrides: CheckOverrides = {},
+): BuiltMap {
   let parsed: unknown
   try {
     parsed = parseCostMapText(fetched.text)
@@ -75,7 +80,26 @@ export function checkMap(fetched: FetchedMap, env: Record<string, string | undef
     failed.report.reason = errorText(error)
     return failed
   }
-  return buildReported(parsed, fetched.text, fetched.sha256, resolveLoadOptions(fetched.location, { env }))
+  const { reference, ...thresholds } = overrides
+  const options = resolveLoadOptions(fetched.location, { env, ...thresholds })
+  if (reference === undefined) return buildReported(parsed, fetched.text, fetched.sha256, options)
+  return buildCostMap(parsed, {
+    text: fetched.text,
+    sha256: fetched.sha256,
+    minModelCount: options.minModelCount,
+    maxShrinkRatio: options.maxShrinkRatio,
+    maxGrowthRatio: options.maxGrowthRatio,
+    referenceCounts: [reference],
+    growthReference: reference,
+  })
+}
+
+/** @internal Command-line thresholds for {@link checkMap}: they win over the environment. */
+export interface CheckOverrides {
+  minModelCount?: number
+  maxShrinkRatio?: number
+  /** The map whose count is the shrink and growth reference, instead of the bundled backup. */
+  reference?: { name: string; count: number }
 }
 
 /**
@@ -92,13 +116,20 @@ export async function loadMap(spec: string | undefined, out: Output): Promise<Lo
     return { location: 'the bundled backup', sha256: backupManifest().sha256, built: loadBackupBuilt() }
   }
   const fetched = await fetchMap(spec, out)
-  const built = buildCostMap(parseCostMapText(fetched.text), { text: fetched.text, minModelCount: 1 })
+  let parsed: unknown
+  try {
+    parsed = parseCostMapText(fetched.text)
+  } catch (error) {
+    // With two files (diff), the message must say which one is bad.
+    throw new CostMapError('INVALID_JSON', `${fetched.location}: ${errorText(error)}`, { cause: error })
+  }
+  const built = buildCostMap(parsed, { text: fetched.text, minModelCount: 1 })
   if (!built.report.ok) throw new CostMapError('INTEGRITY_FAILED', `${fetched.location}: ${built.report.reason}`)
   return { location: fetched.location, sha256: fetched.sha256, built }
 }
 
 /**
- * @internal {@link writeFileAtomic} with the path made absolute and named in the error.
+ * @internal {@link writeFileAtomic} with the path made absolute (its folders created) and named in the error.
  * @example
  * ```ts
  * await writeAtomic('map.json', text)
@@ -107,6 +138,7 @@ export async function loadMap(spec: string | undefined, out: Output): Promise<Lo
 export async function writeAtomic(path: string, text: string): Promise<void> {
   const target = resolve(path)
   try {
+    await mkdir(dirname(target), { recursive: true })
     await writeFileAtomic(target, text)
   } catch (error) {
     throw new Error(`could not write ${target}: ${(error as Error).message}`, { cause: error })

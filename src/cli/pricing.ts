@@ -16,6 +16,8 @@ const MAP_OPTION: OptionSpec = {
   arg: '<file|url>',
   description: 'read prices from this map instead of the bundled backup',
 }
+/** Service tiers the providers name (OpenAI, Anthropic, Gemini); only flex and priority change prices. */
+const SERVICE_TIERS = ['auto', 'default', 'standard', 'flex', 'priority', 'scale']
 const PROVIDER_OPTION: OptionSpec = { type: 'string', arg: '<p>', description: 'provider, e.g. openai, azure, bedrock' }
 
 /** @internal `costmap cost <model>`. */
@@ -33,33 +35,64 @@ export const cost: Command = {
     },
     'completion-tokens': { type: 'string', arg: '<n>', description: 'output tokens, reasoning ones included' },
     'cached-tokens': { type: 'string', arg: '<n>', description: 'input tokens read from the prompt cache' },
+    'cache-write-tokens': {
+      type: 'string',
+      arg: '<n>',
+      description: 'input tokens written to the prompt cache (5 minute writes, Anthropic and Bedrock)',
+    },
+    'cache-write-1h-tokens': { type: 'string', arg: '<n>', description: 'input tokens written to the 1 hour cache' },
     'reasoning-tokens': { type: 'string', arg: '<n>', description: 'output tokens spent on reasoning' },
     'service-tier': {
       type: 'string',
       arg: '<t>',
-      description: 'flex or priority (tier prices where the model has them)',
+      description: `${SERVICE_TIERS.join(', ')} (flex and priority have their own prices where the model has them)`,
     },
     map: MAP_OPTION,
     json: JSON_OPTION,
   },
-  notes: 'Example:\n  costmap cost gpt-4o --prompt-tokens 1200 --cached-tokens 1000 --completion-tokens 300',
+  notes: [
+    '--prompt-tokens includes the cached and cache-write tokens, --completion-tokens the reasoning ones.',
+    'Examples:',
+    '  costmap cost gpt-4o --prompt-tokens 1200 --cached-tokens 1000 --completion-tokens 300',
+    '  costmap cost claude-sonnet-4-5 --prompt-tokens 5000 --cache-write-tokens 4000 --completion-tokens 200',
+  ].join('\n'),
   async run({ values, positionals, out }) {
+    if (values['prompt-tokens'] === undefined && values['completion-tokens'] === undefined)
+      throw new UsageError('give the tokens to price: --prompt-tokens <n> and/or --completion-tokens <n>')
     const prompt = intOption(values, 'prompt-tokens', 0)
     const completion = intOption(values, 'completion-tokens', 0)
     const cached = intOption(values, 'cached-tokens', 0)
+    const write5m = intOption(values, 'cache-write-tokens', 0)
+    const write1h = intOption(values, 'cache-write-1h-tokens', 0)
     const reasoning = intOption(values, 'reasoning-tokens', 0)
-    if (cached > prompt) throw new UsageError('--cached-tokens cannot exceed --prompt-tokens (which includes them)')
+    if (cached + write5m + write1h > prompt) {
+      throw new UsageError(
+        '--cached-tokens, --cache-write-tokens and --cache-write-1h-tokens together cannot exceed --prompt-tokens (which includes them)',
+      )
+    }
     if (reasoning > completion)
       throw new UsageError('--reasoning-tokens cannot exceed --completion-tokens (which includes them)')
+    const serviceTier = stringOption(values, 'service-tier')
+    if (serviceTier !== undefined && !SERVICE_TIERS.includes(serviceTier.toLowerCase()))
+      throw new UsageError(`--service-tier must be one of ${SERVICE_TIERS.join(', ')}, got '${serviceTier}'`)
+    const writes = write5m + write1h
+    // OpenAI's shape (prompt_tokens includes the cache tokens) with the cache-write count and its 5 m / 1 h split.
     const usage = {
       prompt_tokens: prompt,
       completion_tokens: completion,
-      prompt_tokens_details: { cached_tokens: cached },
+      prompt_tokens_details: {
+        cached_tokens: cached,
+        ...(writes > 0
+          ? {
+              cache_creation_tokens: writes,
+              cache_creation_token_details: { ephemeral_5m_input_tokens: write5m, ephemeral_1h_input_tokens: write1h },
+            }
+          : {}),
+      },
       completion_tokens_details: { reasoning_tokens: reasoning },
     }
     const model = positionals[0] as string
     const { built } = await loadMap(stringOption(values, 'map'), out)
-    const serviceTier = stringOption(values, 'service-tier')
     const provider = stringOption(values, 'provider')
     const result = completionCost(built.map, {
       model,
@@ -131,8 +164,19 @@ export const list: Command = {
       if (rows.length) out.print(table([header, ...rows], { right: [3, 4, 5], color: out.color }))
     }
     if (models.length === 0) {
+      const known = (field: 'litellm_provider' | 'mode') =>
+        [...new Set(Object.values(built.map).map((e) => e[field]?.toLowerCase() ?? ''))].filter(Boolean).sort()
+      const providers = known('litellm_provider')
+      const modes = known('mode')
+      // Say which filter matched nothing, and list what it can be.
+      const hint =
+        provider && !providers.includes(provider)
+          ? `; no provider '${provider}' in the map, known providers (${providers.length}): ${providers.join(', ')}`
+          : mode && !modes.includes(mode)
+            ? `; no mode '${mode}' in the map, known modes: ${modes.join(', ')}`
+            : ''
       out.error(
-        `costmap list: no model matches${provider ? ` --provider ${provider}` : ''}${mode ? ` --mode ${mode}` : ''}`,
+        `costmap list: no model matches${provider ? ` --provider ${provider}` : ''}${mode ? ` --mode ${mode}` : ''}${hint}`,
       )
       return 1
     }

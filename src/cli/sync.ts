@@ -5,11 +5,11 @@
 
 import { CostMapError } from '../errors'
 import { resolveLoadOptions } from '../load'
-import type { IntegrityReport } from '../map'
+import type { CostMapData, IntegrityReport } from '../map'
 import { type CostMapDiff, diffCostMaps } from '../map'
-import { type Command, JSON_OPTION, stringOption } from './args'
-import { count, type Output, paint, priceText, printJson, table } from './format'
-import { checkMap, fetchMap, type LoadedMap, loadMap, mapLocation, writeAtomic } from './maps'
+import { type Command, intOption, JSON_OPTION, stringOption, UsageError } from './args'
+import { count, decimal, type Output, paint, priceText, printJson, table } from './format'
+import { type CheckOverrides, checkMap, fetchMap, type LoadedMap, loadMap, mapLocation, writeAtomic } from './maps'
 
 /** @internal `costmap sync`. */
 export const sync: Command = {
@@ -45,7 +45,7 @@ export const sync: Command = {
     out.print(`Fetched ${fetched.location}: ${count(built.report.model_count)} models, sha256 ${fetched.sha256}`)
     if (built.report.dropped.length) out.print(`  ${count(built.report.dropped.length)} invalid entries left out`)
     out.print(`Compared with ${against.location} (${count(against.built.report.model_count)} models)\n`)
-    printDiff(out, changes)
+    printDiff(out, changes, { before: against.built.map, after: built.map })
     if (target !== undefined) out.print(`\nWrote ${mapLocation(target)}`)
     return 0
   },
@@ -63,7 +63,7 @@ export const diff: Command = {
     const after = await loadMap(positionals[1], out)
     const changes = diffCostMaps(before.built.map, after.built.map)
     if (values.json) return printJson(out, { old: summary(before), new: summary(after), ...changes })
-    printDiff(out, changes)
+    printDiff(out, changes, { before: before.built.map, after: after.built.map })
     return 0
   },
 }
@@ -74,11 +74,38 @@ export const validate: Command = {
   summary: 'Check a map as loading does (entries, model count, shrink, duplicates); exit 1 when it is invalid.',
   args: '<file|url>',
   positionals: [1, 1],
-  options: { json: JSON_OPTION },
-  notes: 'Thresholds: env MODEL_COST_MAP_MIN_MODEL_COUNT, MODEL_COST_MAP_MAX_SHRINK_RATIO.',
+  options: {
+    against: {
+      type: 'string',
+      arg: '<file|url>',
+      description: 'the map whose model count is the shrink reference (default: the bundled backup)',
+    },
+    'min-models': { type: 'string', arg: '<n>', description: 'refuse a map with fewer models (default 50)' },
+    'max-shrink': {
+      type: 'string',
+      arg: '<ratio>',
+      description: 'refuse a map with fewer than ratio x the reference count, 0 to 1 (default 0.5; 0 = off)',
+    },
+    json: JSON_OPTION,
+  },
+  notes: 'Thresholds also from env MODEL_COST_MAP_MIN_MODEL_COUNT, MODEL_COST_MAP_MAX_SHRINK_RATIO (flags win).',
   async run({ values, positionals, out }) {
+    const overrides: CheckOverrides = {}
+    if (values['min-models'] !== undefined) overrides.minModelCount = intOption(values, 'min-models', 0)
+    const shrink = stringOption(values, 'max-shrink')
+    if (shrink !== undefined) {
+      const ratio = shrink.trim() === '' ? Number.NaN : Number(shrink)
+      if (!(ratio >= 0 && ratio <= 1))
+        throw new UsageError(`--max-shrink must be a number from 0 to 1, got '${shrink}'`)
+      overrides.maxShrinkRatio = ratio
+    }
+    const againstSpec = stringOption(values, 'against')
+    if (againstSpec !== undefined) {
+      const against = await loadMap(againstSpec, out)
+      overrides.reference = { name: against.location, count: against.built.report.model_count }
+    }
     const fetched = await fetchMap(positionals[0] as string, out)
-    const { report } = checkMap(fetched, out.env)
+    const { report } = checkMap(fetched, out.env, overrides)
     if (values.json) printJson(out, { location: fetched.location, sha256: fetched.sha256, ...report })
     else printReport(out, fetched.location, fetched.sha256, report)
     if (report.ok) return 0
@@ -96,7 +123,45 @@ function summary(map: LoadedMap) {
   }
 }
 
-function printDiff(out: Output, d: CostMapDiff): void {
+/** The two maps a diff compares: where each model's provider is read. */
+type Maps = { before: CostMapData; after: CostMapData }
+
+function providerOf(maps: Maps, model: string): string {
+  return maps.after[model]?.litellm_provider ?? maps.before[model]?.litellm_provider ?? '(no provider)'
+}
+
+/** Items grouped by their provider, providers in alphabetical order, items in their own order within each. */
+function byProvider<T>(items: readonly T[], provider: (item: T) => string): Array<[string, T[]]> {
+  const groups = new Map<string, T[]>()
+  for (const item of items) {
+    const p = provider(item)
+    const group = groups.get(p)
+    if (group) group.push(item)
+    else groups.set(p, [item])
+  }
+  return [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+}
+
+/**
+ * @internal A price change as a percentage of the old price, e.g. `+12.5%`, `-50%`; `new` or `removed` when
+ * a side has no price, `from 0` when the old one was 0.
+ * @example
+ * ```ts
+ * changeText(2e-6, 3e-6) // '+50%'
+ * ```
+ */
+export function changeText(old: number | null, now: number | null): string {
+  if (old === null) return 'new'
+  if (now === null) return 'removed'
+  if (old === 0) return now === 0 ? '0%' : 'from 0'
+  const percent = ((now - old) / old) * 100
+  const rounded = Math.round(percent * 10) / 10
+  // A change too small to show at one decimal still shows its direction.
+  if (rounded === 0) return percent > 0 ? '+<0.1%' : percent < 0 ? '-<0.1%' : '0%'
+  return `${rounded > 0 ? '+' : '-'}${decimal(Math.abs(rounded), 0)}%`
+}
+
+function printDiff(out: Output, d: CostMapDiff, maps: Maps): void {
   if (!d.new_models.length && !d.removed_models.length && !d.changed_models.length) {
     out.print('No changes.')
     return
@@ -104,26 +169,32 @@ function printDiff(out: Output, d: CostMapDiff): void {
   const section = (title: string, items: string[], mark: string, style: 'green' | 'red') => {
     if (!items.length) return
     out.print(paint(out.color, 'bold', `${title} (${count(items.length)})`))
-    for (const item of items) out.print(`  ${paint(out.color, style, mark)} ${item}`)
+    for (const [provider, models] of byProvider(items, (m) => providerOf(maps, m))) {
+      out.print(`  ${paint(out.color, 'cyan', provider)} (${count(models.length)})`)
+      for (const item of models) out.print(`    ${paint(out.color, style, mark)} ${item}`)
+    }
   }
   section('New models', d.new_models, '+', 'green')
   section('Removed models', d.removed_models, '-', 'red')
   const models = new Set(d.price_changes.map((c) => c.model)).size
   out.print(paint(out.color, 'bold', `Pricing changes (${count(d.pricing_changes)} fields in ${count(models)} models)`))
   if (d.price_changes.length) {
-    const rows = d.price_changes.map((c) => [
-      c.model,
-      c.field,
-      priceText(c.field, c.old),
-      '->',
-      priceText(c.field, c.new),
-    ])
-    out.print(
-      table([['  model', 'field', 'old', '', 'new'], ...rows.map(([m, ...r]) => [`  ${m}`, ...r])], {
-        right: [2],
-        color: out.color,
-      }),
-    )
+    const rows: string[][] = [['  model', 'field', 'old', '', 'new', 'change']]
+    for (const [provider, changes] of byProvider(d.price_changes, (c) => providerOf(maps, c.model))) {
+      const changed = new Set(changes.map((c) => c.model)).size
+      rows.push([`  ${provider} (${count(changes.length)} fields in ${count(changed)} models)`, '', '', '', '', ''])
+      for (const c of changes) {
+        rows.push([
+          `    ${c.model}`,
+          c.field,
+          priceText(c.field, c.old),
+          '->',
+          priceText(c.field, c.new),
+          changeText(c.old, c.new),
+        ])
+      }
+    }
+    out.print(table(rows, { right: [2, 5], color: out.color }))
   }
   const other = d.changed_models.length - models
   if (other > 0) out.print(`${count(other)} more models changed in other fields (limits, features, metadata).`)

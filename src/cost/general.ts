@@ -97,7 +97,7 @@ function run(map: MapLike, args: CostArgs): Job {
   if (callType === 'image_generation' && tokens.prompt + tokens.completion === 0) hit = imageEntry(ctx.index, args, hit)
   const custom = args.customPricing
   if (hit === null) {
-    if (custom === undefined || custom === null) throw notMapped(args.model, args.provider)
+    if (custom === undefined || custom === null) throw notMapped(args.model, args.provider, '', ctx.index)
     hit = customOnly(args, custom)
   }
   let entry = hit.entry

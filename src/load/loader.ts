@@ -26,6 +26,11 @@ import { DEFAULT_MODEL_COST_MAP_URL, fetchText, type TransportOptions } from './
  * ```
  */
 export interface LoadOptions extends TransportOptions {
+  /**
+   * The map's URL (http, https, `file:` or an absolute path), when options are the only argument
+   * (`getModelCostMap({ url })`); a `url` argument wins. @default env LITELLM_MODEL_COST_MAP_URL, else upstream
+   */
+  url?: string
   /** Never touch the network; use the backup. @default env LITELLM_LOCAL_MODEL_COST_MAP === 'true' */
   local?: boolean
   /** @default env MODEL_COST_MAP_MIN_MODEL_COUNT, else 50 */
@@ -114,7 +119,7 @@ export function resolveLoadOptions(url: string | undefined, options: ReloadLoadO
   const env = options.env ?? (typeof process === 'undefined' ? {} : process.env)
   return {
     ...options,
-    url: url ?? env.LITELLM_MODEL_COST_MAP_URL ?? DEFAULT_MODEL_COST_MAP_URL,
+    url: url ?? options.url ?? env.LITELLM_MODEL_COST_MAP_URL ?? DEFAULT_MODEL_COST_MAP_URL,
     local: options.local ?? env.LITELLM_LOCAL_MODEL_COST_MAP?.toLowerCase() === 'true',
     minModelCount: options.minModelCount ?? envNumber(env.MODEL_COST_MAP_MIN_MODEL_COUNT, 50),
     maxShrinkRatio: options.maxShrinkRatio ?? envNumber(env.MODEL_COST_MAP_MAX_SHRINK_RATIO, 0.5),
@@ -132,16 +137,26 @@ function envNumber(value: string | undefined, fallback: number): number {
  * Loads LiteLLM's model cost map: the remote file when it can be fetched and passes the integrity
  * checks, the bundled backup otherwise (with the reason). Never throws for a remote failure.
  *
- * @param url - defaults to env `LITELLM_MODEL_COST_MAP_URL`, then {@link DEFAULT_MODEL_COST_MAP_URL};
- *   a `file:` URL or absolute path works for air-gapped sites.
- * @throws {CostMapError} `INTEGRITY_FAILED` only if the backup itself is unusable.
+ * @param url - defaults to `options.url`, env `LITELLM_MODEL_COST_MAP_URL`, then
+ *   {@link DEFAULT_MODEL_COST_MAP_URL}; a `file:` URL or absolute path works for air-gapped sites. The
+ *   options object may also come first: `getModelCostMap({ url, timeoutMs })`.
+ * @throws {CostMapError} `INVALID_ARGUMENT` for a URL that is not a non-empty string (a `URL` object, a
+ *   number…) or options that are not an object: a mistake in the call is not a reason to fall back;
+ *   `INTEGRITY_FAILED` only if the backup itself is unusable.
  * @example
  * ```ts
  * const result = await getModelCostMap()
  * if (result.source === 'local') log.warn(result.fallback_reason)
+ * await getModelCostMap({ url: 'https://example.com/prices.json', timeoutMs: 8000 })
  * ```
  */
-export async function getModelCostMap(url?: string, options: LoadOptions = {}): Promise<LoadResult> {
+export async function getModelCostMap(url?: string, options?: LoadOptions): Promise<LoadResult>
+export async function getModelCostMap(options: LoadOptions): Promise<LoadResult>
+export async function getModelCostMap(
+  first?: string | LoadOptions | null,
+  second: LoadOptions = {},
+): Promise<LoadResult> {
+  const [url, options] = loadArguments(first, second)
   // A JavaScript caller can pass any key: the store's reload options are never a caller's.
   const { previous: _previous, activeIsBackup: _activeIsBackup, ...own } = options as ReloadLoadOptions
   const resolved = resolveLoadOptions(url, own)
@@ -155,6 +170,40 @@ export async function getModelCostMap(url?: string, options: LoadOptions = {}): 
     resolved.logger?.warn?.(`[costmap] could not use ${resolved.url}: ${reason}. Falling back to the local backup.`)
     return fromBackup(resolved, loadedAt, resolved.url, false, reason)
   }
+}
+
+/** The two call shapes, checked: `(url?, options?)` and `(options)`. `null` stands for "not given". */
+function loadArguments(first: unknown, second: unknown): [string | undefined, LoadOptions] {
+  if (second === null || typeof second !== 'object' || Array.isArray(second))
+    throw new CostMapError(
+      'INVALID_ARGUMENT',
+      `[costmap] getModelCostMap options must be an object, got ${kind(second)}`,
+    )
+  const isOptions = typeof first === 'object' && first !== null && !Array.isArray(first) && !(first instanceof URL)
+  const options = (isOptions ? { ...second, ...(first as LoadOptions) } : second) as LoadOptions
+  const url = isOptions || first === null ? undefined : first
+  for (const [name, value] of [
+    ['url', url],
+    ['options.url', options.url],
+  ] as const) {
+    if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
+      const hint = value instanceof URL ? ' (pass url.href)' : ''
+      throw new CostMapError(
+        'INVALID_ARGUMENT',
+        `[costmap] getModelCostMap ${name} must be a non-empty string, got ${kind(value)}${hint}`,
+      )
+    }
+  }
+  return [url as string | undefined, options]
+}
+
+function kind(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (value instanceof URL) return 'a URL object'
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'function') return 'a function'
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`
 }
 
 /** @internal LiteLLM's `fallback_reason` text for a failed remote load. */

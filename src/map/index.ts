@@ -13,7 +13,7 @@ export {
   type PriceChangeGuard,
   type PriceChangeRules,
 } from './diff'
-export { buildCostMap, buildCostMapText, parseCostMapText, validateModelCostMap } from './integrity'
+export { buildCostMap, buildCostMapText, parseCostMapText } from './integrity'
 export { type CompiledRule, type CostMapData, EMPTY_META, extendMap, isBuiltMap, mapMeta } from './map'
 export { MAX_RULE_NAME } from './pattern'
 export type { BuildOptions, BuiltMap, DroppedEntry, IntegrityOptions, IntegrityReport } from './report'
@@ -27,3 +27,4 @@ export {
   mapSchemas,
   PRICE_KEY,
 } from './schema'
+export { validateModelCostMap } from './validate'

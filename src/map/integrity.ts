@@ -6,7 +6,7 @@ import { CostMapError } from '../errors'
 import { build, emptyReport, failed } from './build'
 import { scanDuplicates } from './duplicates'
 import { type EntryScan, readEntries, scanEntries } from './entries'
-import type { BuildOptions, BuiltMap, IntegrityOptions, IntegrityReport } from './report'
+import type { BuildOptions, BuiltMap } from './report'
 
 /**
  * @internal Validates `candidate` entry by entry, applies the integrity checks, and builds the frozen
@@ -46,30 +46,6 @@ export function buildCostMapText(text: string, options: BuildOptions = {}): Buil
     if (read) return build(read.source, read.scan, report, options)
   }
   return buildCostMap(parseCostMapText(text), { ...options, text })
-}
-
-/**
- * Checks a candidate cost map the way loading does (entry schema, minimum count, shrink ratio,
- * duplicates, suspicious prices) without installing it. Pass the raw JSON text to get the
- * duplicate-key scan too.
- *
- * @example
- * ```ts
- * const report = validateModelCostMap(await readFile('map.json', 'utf8'))
- * report.ok || console.error(report.reason, report.dropped)
- * ```
- */
-export function validateModelCostMap(candidate: unknown, options: IntegrityOptions = {}): IntegrityReport {
-  // A JavaScript caller can pass any key: the reload shortcut is the library's own, never a caller's.
-  const { previous: _internal, ...checks } = options as BuildOptions
-  if (typeof candidate === 'string') {
-    try {
-      return buildCostMapText(candidate, checks).report
-    } catch (error) {
-      return { ...emptyReport(), reason: (error as Error).message }
-    }
-  }
-  return buildCostMap(candidate, checks).report
 }
 
 /**

@@ -58,11 +58,17 @@ export interface IntegrityOptions {
   minModelCount?: number
   /** Reject a map smaller than ratio x each reference count. @default 0.5 */
   maxShrinkRatio?: number
-  /** Model counts to compare against (the backup, the active map). */
+  /**
+   * Model counts to compare against (the backup, the active map). `validateModelCostMap` uses the bundled
+   * backup's when this is absent; `[]` turns the shrink check off.
+   */
   referenceCounts?: Array<{ name: string; count: number }>
   /** Reject a map with more than ratio x `growthReference.count` models (abnormal growth). @default 5 */
   maxGrowthRatio?: number
-  /** The count abnormal growth is measured against (none: no growth check). */
+  /**
+   * The count abnormal growth is measured against (none: no growth check). `validateModelCostMap` uses the
+   * bundled backup's when the property is absent.
+   */
   growthReference?: { name: string; count: number }
   /** Reject the map when more than this share of entries is invalid. @default 0.05 */
   maxInvalidRatio?: number

@@ -48,6 +48,8 @@ export interface MapIndex {
   fill: CompiledRule[]
   /** model -> result (null = not mapped), per provider (+ region) slot. */
   memo: SlotMemo<Resolved | null>
+  /** The "did you mean" index (suggest.ts), built by the first miss that asks for suggestions. */
+  suggest?: unknown
 }
 
 /** @internal The lower-case index of a map's keys and the providers of its entries. */

@@ -175,3 +175,49 @@ export function candidateNames(model: string, provider: string | undefined): Can
   add(stripped, 'stripped')
   return { names, labels, provider }
 }
+
+/**
+ * LiteLLM's `azure_llms` and `azure_embedding_models` (v1.82.1): names Azure returns, or deployments are
+ * called, that are not keys of the map. Matched exactly, whatever the provider, as LiteLLM does.
+ */
+const AZURE_ALIASES: ReadonlyMap<string, string> = new Map([
+  ['gpt-35-turbo', 'azure/gpt-35-turbo'],
+  ['gpt-35-turbo-16k', 'azure/gpt-35-turbo-16k'],
+  ['gpt-35-turbo-instruct', 'azure/gpt-35-turbo-instruct'],
+  ['azure/gpt-41', 'gpt-4.1'],
+  ['azure/gpt-41-mini', 'gpt-4.1-mini'],
+  ['azure/gpt-41-nano', 'gpt-4.1-nano'],
+  ['ada', 'azure/ada'],
+])
+
+/**
+ * @internal The map name of an Azure alias (LiteLLM's table), else `model` unchanged.
+ * @example
+ * ```ts
+ * azureAlias('gpt-35-turbo') // 'azure/gpt-35-turbo'
+ * ```
+ */
+export function azureAlias(model: string): string {
+  return AZURE_ALIASES.get(model) ?? model
+}
+
+/** Vertex partner families whose map keys carry a `@latest` version (LiteLLM's vertex_mistral / ai21 sets). */
+const VERTEX_LATEST = new Set(['vertex_ai-mistral_models', 'vertex_ai-ai21_models'])
+
+/**
+ * @internal LiteLLM's Vertex partner names: `llama-3.1-…-maas` is `meta/llama-3.1-…-maas` when that is a
+ * Llama entry, `mistral-large` is `mistral-large@latest` when that is a Mistral or AI21 entry. A
+ * `vertex_ai/` prefix is kept. `providerOf` gives a key's `litellm_provider` (undefined: no such key).
+ * @example
+ * ```ts
+ * vertexPartnerName('mistral-large', (key) => map[key]?.litellm_provider) // 'mistral-large@latest'
+ * ```
+ */
+export function vertexPartnerName(model: string, providerOf: (key: string) => unknown): string {
+  const prefix = model.startsWith('vertex_ai/') ? 'vertex_ai/' : ''
+  const base = model.slice(prefix.length)
+  if (base === '' || base.includes('@')) return model
+  if (providerOf(`vertex_ai/meta/${base}`) === 'vertex_ai-llama_models') return `${prefix}meta/${base}`
+  const latest = providerOf(`vertex_ai/${base}@latest`)
+  return typeof latest === 'string' && VERTEX_LATEST.has(latest) ? `${prefix}${base}@latest` : model
+}

@@ -7,7 +7,8 @@ import type { CompiledRule } from '../map'
 import { MAX_RULE_NAME } from '../map'
 import { contextOf, type MapIndex, type MapLike, namesOf, type Resolved } from './lookup'
 import { buildModelInfo, type ModelInfo } from './model-info'
-import { bedrockBaseModel, candidateNames, providerMatches } from './names'
+import { azureAlias, bedrockBaseModel, candidateNames, providerMatches, vertexPartnerName } from './names'
+import { suggestModels } from './suggest'
 import { bucketPriced, TOGETHER_SIZE_RULE, togetherFallback } from './together'
 
 /**
@@ -24,8 +25,9 @@ import { bucketPriced, TOGETHER_SIZE_RULE, togetherFallback } from './together'
  * ```
  */
 export function getModelInfo(map: MapLike, model: string, provider?: string): ModelInfo {
-  const hit = resolveModel(map, model, provider)
-  if (hit === null) throw notMapped(model, provider)
+  const index = contextOf(map).index
+  const hit = resolveIn(index, model, provider)
+  if (hit === null) throw notMapped(model, provider, '', index)
   return hit.info
 }
 
@@ -42,16 +44,18 @@ export function findModelInfo(map: MapLike, model: string, provider?: string): M
 }
 
 /**
- * @internal LiteLLM's "not mapped" error, word for word.
+ * @internal LiteLLM's "not mapped" error, word for word, with the closest keys of `index` as `suggestions`
+ * (computed here, on the error path only).
  * @example
  * ```ts
- * throw notMapped('my-model', 'openai')
+ * throw notMapped('my-model', 'openai', '', contextOf(map).index)
  * ```
  */
-export function notMapped(model: unknown, provider: string | undefined, detail = ''): CostMapError {
+export function notMapped(model: unknown, provider: string | undefined, detail = '', index?: MapIndex): CostMapError {
   return new CostMapError(
     'MODEL_NOT_MAPPED',
     `This model isn't mapped yet. model=${String(model)}, custom_llm_provider=${provider ?? 'None'}. Add it here - https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json.${detail}`,
+    index === undefined ? undefined : { suggestions: suggestModels(index, model, provider) },
   )
 }
 
@@ -91,7 +95,9 @@ export function resolveIn(index: MapIndex, model: string, provider?: string, reg
 }
 
 function resolveUncached(index: MapIndex, rawModel: string, rawProvider?: string, region?: string): Resolved | null {
-  const model = rawModel.trim()
+  // LiteLLM's Azure table first: Azure responses name `gpt-35-turbo`, the map keys `azure/gpt-35-turbo`.
+  const trimmed = rawModel.trim()
+  let model = azureAlias(trimmed)
   if (model === '') return null
   let requested = rawProvider?.trim().toLowerCase() || undefined
   if (requested === 'vertex_ai_beta') requested = 'vertex_ai'
@@ -101,6 +107,8 @@ function resolveUncached(index: MapIndex, rawModel: string, rawProvider?: string
     const prefix = slash > 0 ? model.slice(0, slash).toLowerCase() : ''
     if (slash > 0 && namesOf(index).providers.has(prefix)) inferred = prefix
   }
+  if (inferred === 'vertex_ai') model = vertexPartnerName(model, (key) => index.entries[key]?.litellm_provider)
+  const renamed = model === trimmed ? undefined : model === azureAlias(trimmed) ? 'azure_alias' : 'vertex_partner'
   if (region && inferred !== undefined) {
     const base = model.toLowerCase().startsWith(`${inferred}/`) ? model.slice(inferred.length + 1) : model
     for (const name of [`${inferred}/${region}/${base}`, `${inferred}/${region}/${bedrockBaseModel(base)}`]) {
@@ -109,7 +117,7 @@ function resolveUncached(index: MapIndex, rawModel: string, rawProvider?: string
     }
   }
   const direct = findCandidate(index, model, requested, inferred)
-  if (direct !== null) return direct
+  if (direct !== null) return renamed === undefined ? direct : { ...direct, info: relabel(direct, renamed) }
   // A together_ai model the map does not know is priced by its size (LiteLLM's buckets), before the
   // generalization rules, which carry no prices.
   if ((requested ?? inferred) === 'together_ai') {

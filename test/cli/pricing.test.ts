@@ -99,7 +99,7 @@ describe('costmap cost', () => {
     expectExit(plain, 1)
     expect(plain.stdout).toBe('')
     expect(oneLine(plain.stderr)).toMatch(/^costmap cost: This model isn't mapped yet\. model=my-private-model/)
-    const debug = await runCli(['cost', 'my-private-model', '--debug'])
+    const debug = await runCli(['cost', 'my-private-model', '--prompt-tokens', '10', '--debug'])
     expectExit(debug, 1)
     expect(debug.stderr).toMatch(/\n\s+at /)
   })
@@ -206,7 +206,13 @@ describe('costmap list', () => {
   it('no match is a failure with a clear line', async () => {
     const result = await runCli(['list', '--provider', 'no-such-provider'])
     expectExit(result, 1)
-    expect(oneLine(result.stderr)).toBe('costmap list: no model matches --provider no-such-provider')
+    expect(oneLine(result.stderr)).toMatch(
+      /^costmap list: no model matches --provider no-such-provider; no provider 'no-such-provider' in the map, known providers \(\d+\): /,
+    )
+    // A known provider and a known mode that have no model in common: nothing to list, no hint needed.
+    const none = await runCli(['list', '--provider', 'xai', '--mode', 'embedding'])
+    expectExit(none, 1)
+    expect(oneLine(none.stderr)).toBe('costmap list: no model matches --provider xai --mode embedding')
   })
 
   it('a reader that closes the pipe early (| head) ends the CLI quietly', async () => {

@@ -71,8 +71,15 @@ describe('costmap sync', () => {
   it('prints new models, removed models and each price change old -> new per 1M tokens', async () => {
     const result = await runCli(['sync', '--url', `${upstream.url}/next.json`])
     expectExit(result, 0)
-    expect(result.stdout).toContain('New models (1)\n  + grok-5-preview')
-    expect(result.stdout).toContain(`Removed models (2)\n  - ${gone[0]}\n  - ${gone[1]}`)
+    // Grouped by provider.
+    expect(result.stdout).toContain('New models (1)\n  xai (1)\n    + grok-5-preview')
+    expect(result.stdout).toContain('Removed models (2)\n')
+    for (const model of gone) {
+      const provider = original[model]?.litellm_provider as string
+      expect(result.stdout).toMatch(
+        new RegExp(`\n  ${provider} \\(\\d+\\)\n(    - .*\n)*    - ${model.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n`),
+      )
+    }
     const old = getModelInfo(loadBackup(), 'gpt-4o').input_cost_per_token as number
     expect(result.stdout).toMatch(
       new RegExp(

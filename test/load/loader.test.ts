@@ -448,3 +448,62 @@ describe('getModelCostMap: the reload options of the store are not for callers',
     expect(given.report).toEqual(plain.report)
   })
 })
+
+describe('getModelCostMap: an options object, and a URL that is not a string', () => {
+  it.each([
+    ['(options with url)', (url: string) => getModelCostMap({ url, ...FAST })],
+    ['(url, options)', (url: string) => getModelCostMap(url, FAST)],
+    ['(undefined, options with url)', (url: string) => getModelCostMap(undefined, { url, ...FAST })],
+    ['(null, options with url)', (url: string) => getModelCostMap(null as unknown as string, { url, ...FAST })],
+  ])('%s loads the same remote map', async (_name, load) => {
+    const server = await serve(ok)
+    const result = await load(`${server.url}/map.json`)
+    expect(result).toMatchObject({ source: 'remote', url: `${server.url}/map.json`, model_count: 2668 })
+  })
+
+  it('a url argument wins over options.url', async () => {
+    const server = await serve(ok)
+    const result = await getModelCostMap(`${server.url}/a.json`, { url: `${server.url}/b.json`, ...FAST })
+    expect(result.url).toBe(`${server.url}/a.json`)
+    expect(server.requests.map((r) => r.url)).toEqual(['/a.json'])
+  })
+
+  it('options.local still wins: no request', async () => {
+    const server = await serve(ok)
+    const result = await getModelCostMap({ url: `${server.url}/map.json`, local: true })
+    expect(result).toMatchObject({ source: 'local', is_env_forced: true })
+    expect(server.requests).toHaveLength(0)
+  })
+
+  it.each<[string, () => Promise<unknown>, RegExp]>([
+    [
+      'a URL object',
+      () => getModelCostMap(new URL('https://example.com/m.json') as never),
+      /url must be a non-empty string, got a URL object \(pass url\.href\)/,
+    ],
+    ['a number', () => getModelCostMap(42 as never), /url must be a non-empty string, got number 42/],
+    ['an empty string', () => getModelCostMap(''), /url must be a non-empty string, got ""/],
+    [
+      'options.url a number',
+      () => getModelCostMap({ url: 7 as never }),
+      /options\.url must be a non-empty string, got number 7/,
+    ],
+    [
+      'options.url a URL object',
+      () => getModelCostMap(undefined, { url: new URL('https://example.com') as never }),
+      /options\.url .* got a URL object/,
+    ],
+    [
+      'options a string',
+      () => getModelCostMap('https://example.com/m.json', 'fast' as never),
+      /options must be an object, got "fast"/,
+    ],
+    [
+      'options null',
+      () => getModelCostMap('https://example.com/m.json', null as never),
+      /options must be an object, got null/,
+    ],
+  ])('%s is INVALID_ARGUMENT, not a silent fallback to the backup', async (_name, load, message) => {
+    await expect(load()).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) })
+  })
+})

@@ -14,9 +14,10 @@ import {
   loadBackupBuilt,
   manifestFindings,
 } from '../../src/map/backup'
-import { buildCostMap, parseCostMapText, validateModelCostMap } from '../../src/map/integrity'
+import { buildCostMap, parseCostMapText } from '../../src/map/integrity'
 import { mapMeta } from '../../src/map/map'
 import type { BuiltMap } from '../../src/map/report'
+import { validateModelCostMap } from '../../src/map/validate'
 import { historyFiles, MAIN_MAP } from '../support/data'
 import { startServer, syntheticMap } from '../support/server'
 import { mapEntries, renderMap } from './arbitraries'

@@ -4,7 +4,8 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { buildCostMap, validateModelCostMap } from '../../src/map/integrity'
+import { buildCostMap } from '../../src/map/integrity'
+import { validateModelCostMap } from '../../src/map/validate'
 
 const FIELDS = ['input_cost_per_token', 'output_cost_per_token', 'max_tokens', 'mode', 'note']
 // Strings that hold quotes, colons and backslashes: where a text scan that miscounts keys would go wrong.
@@ -35,7 +36,7 @@ describe('the duplicate-key scan', () => {
           }
           return `"m${i}"${topColon}{${parts.join(', ')}}`
         })
-        const report = validateModelCostMap(`{${body.join(',\n')}}`, { minModelCount: 1 })
+        const report = validateModelCostMap(`{${body.join(',\n')}}`, { minModelCount: 1, referenceCounts: [] })
         expect(report.ok).toBe(true)
         expect(report.duplicate_keys).toEqual([])
         expect([...report.duplicate_fields].sort()).toEqual(expected.sort())
@@ -47,7 +48,7 @@ describe('the duplicate-key scan', () => {
   it('reports a model key written twice, with either spacing', () => {
     for (const sep of [':', ' : ']) {
       const text = `{"a"${sep}{"litellm_provider": "openai"}, "b": {"litellm_provider": "x", "note": "\\"a\\"${sep}"}, "a"${sep}{"litellm_provider": "openai"}}`
-      const report = validateModelCostMap(text, { minModelCount: 1 })
+      const report = validateModelCostMap(text, { minModelCount: 1, referenceCounts: [] })
       expect(report.duplicate_keys).toEqual(['a'])
       expect(report.duplicate_fields).toEqual([])
     }

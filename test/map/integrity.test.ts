@@ -1,9 +1,15 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { buildCostMap, parseCostMapText, validateModelCostMap } from '../../src/map/integrity'
+import { getModelCostMap } from '../../src/load/loader'
+import { backupManifest } from '../../src/map/backup'
+import { buildCostMap, parseCostMapText } from '../../src/map/integrity'
 import { mapMeta } from '../../src/map/map'
 import type { IntegrityOptions } from '../../src/map/report'
 import { isCleanEntry } from '../../src/map/schema'
+import { validateModelCostMap } from '../../src/map/validate'
 import { ModelEntrySchema } from '../../src/schema-entry'
 import { historyFiles, MAIN_MAP, readJson, readText } from '../support/data'
 import { syntheticMap } from '../support/server'
@@ -11,6 +17,8 @@ import { forgedPrevious } from './forged'
 
 const base = (n = 60) => syntheticMap(n)
 const ok = { litellm_provider: 'openai', mode: 'chat', input_cost_per_token: 1e-6, output_cost_per_token: 2e-6 }
+/** Synthetic maps are far smaller than the bundled backup: tests of other checks turn the shrink check off. */
+const SMALL = { referenceCounts: [] }
 
 describe('bad entries are dropped and reported, never fatal (catalogue C9–C15, C19)', () => {
   const cases: Array<[string, string, unknown, RegExp]> = [
@@ -181,6 +189,7 @@ describe('whole-map rejections (C1–C5, C17) each with a distinct reason', () =
     [5000, { growthReference: undefined }, null],
   ])('growth beyond the ratio of the growth reference: %i models, %o', (count, options, reason) => {
     const report = validateModelCostMap(syntheticMap(count), {
+      referenceCounts: [],
       growthReference: { name: 'backup', count: 100 },
       ...options,
     })
@@ -189,9 +198,9 @@ describe('whole-map rejections (C1–C5, C17) each with a distinct reason', () =
 
   it('C17 too many invalid entries reject the whole map', () => {
     const bad = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`bad-${i}`, { input_cost_per_token: -1 }]))
-    const report = validateModelCostMap({ ...base(100), ...bad })
+    const report = validateModelCostMap({ ...base(100), ...bad }, SMALL)
     expect(report.reason).toBe('10 of 110 entries failed validation (more than 5%)')
-    expect(validateModelCostMap({ ...base(100), ...bad }, { maxInvalidRatio: 0.1 }).ok).toBe(true)
+    expect(validateModelCostMap({ ...base(100), ...bad }, { ...SMALL, maxInvalidRatio: 0.1 }).ok).toBe(true)
   })
 
   it('C6 an explosion of keys is refused', () => {
@@ -201,13 +210,57 @@ describe('whole-map rejections (C1–C5, C17) each with a distinct reason', () =
   })
 })
 
+describe('validateModelCostMap applies the checks loading applies by default', () => {
+  const backupCount = backupManifest().model_count
+
+  it.each([
+    ['a 60-model object', () => syntheticMap(60)],
+    ['a 60-model text', () => JSON.stringify(syntheticMap(60))],
+  ])('%s is not ok: it shrank against the bundled backup', (_name, candidate) => {
+    const report = validateModelCostMap(candidate())
+    expect(report.ok).toBe(false)
+    expect(report.reason).toBe(`map shrank significantly (fetched=60, backup=${backupCount}, threshold=50%)`)
+  })
+
+  it('is the verdict getModelCostMap gives the same file', async () => {
+    const text = JSON.stringify(syntheticMap(60))
+    const file = join(mkdtempSync(join(tmpdir(), 'costmap-validate-')), 'map.json')
+    writeFileSync(file, text)
+    const loaded = await getModelCostMap(file)
+    expect(loaded.source).toBe('local')
+    expect(loaded.fallback_reason).toContain(validateModelCostMap(text).reason as string)
+  })
+
+  it.each([
+    ['half the backup', Math.ceil(backupCount / 2), true],
+    ['just under half', Math.ceil(backupCount / 2) - 1, false],
+  ])('%s (%i models)', (_name, count, ok) => {
+    expect(validateModelCostMap(syntheticMap(count)).ok).toBe(ok)
+  })
+
+  it('grew abnormally against the backup', () => {
+    expect(validateModelCostMap(syntheticMap(backupCount * 5 + 1)).reason).toBe(
+      `map grew abnormally (fetched=${backupCount * 5 + 1}, backup=${backupCount}, threshold=5x)`,
+    )
+  })
+
+  it.each([
+    ['referenceCounts: [] (no shrink check)', { referenceCounts: [] }, true],
+    ['a reference of its own', { referenceCounts: [{ name: 'active', count: 100 }] }, true],
+    ['a larger reference of its own', { referenceCounts: [{ name: 'active', count: 200 }] }, false],
+    ['only minModelCount: the backup still applies', { minModelCount: 1 }, false],
+  ])('unless told otherwise: %s', (_name, options, ok) => {
+    expect(validateModelCostMap(syntheticMap(60), options).ok).toBe(ok)
+  })
+})
+
 describe('duplicates, case collisions and suspicious prices are reported, not fatal (C7, C13, C20)', () => {
   it('C7 duplicate top-level keys and duplicate fields in the raw text', () => {
     const models = Object.entries(base()).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)
     const text = `{${models.join(',\n')},
       "gpt-x": {"litellm_provider": "openai", "input_cost_per_token": 1e-6, "input_cost_per_token": 9e-6},
       "gpt-x": {"litellm_provider": "openai", "input_cost_per_token": 2e-6, "note": "a \\"quoted\\" : colon"}}`
-    const report = validateModelCostMap(text)
+    const report = validateModelCostMap(text, SMALL)
     expect(report.ok).toBe(true)
     expect(report.duplicate_keys).toEqual(['gpt-x'])
     expect(report.duplicate_fields).toEqual(['gpt-x.input_cost_per_token'])
