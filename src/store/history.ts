@@ -34,6 +34,11 @@ export interface HistoryOptions {
   dir: string
   /** Forget maps that stopped being active longer ago than this (never the current one). @default keep all */
   maxAgeDays?: number
+  /**
+   * `false`: read and import only; the maps this store makes active are not recorded (a CLI or a billing job
+   * reading a service's history must not add its own boot map to it). @default true
+   */
+  record?: boolean
 }
 
 /**
@@ -145,6 +150,8 @@ export function timeFromFileName(file: string): number | undefined {
  */
 export class MapHistory {
   private entries: HistoryEntry[] = []
+  /** `active_from` of each entry in epoch ms, for the binary search of every priced record. */
+  private starts: number[] = []
   private readonly lru = new Map<string, BuiltMap>()
   private writes: Promise<void> = Promise.resolve()
   private dirReady = false
@@ -162,7 +169,7 @@ export class MapHistory {
     if (max !== undefined && !(typeof max === 'number' && max > 0))
       throw new CostMapError('INVALID_ARGUMENT', '[costmap] history.maxAgeDays must be a number greater than 0')
     const history = new MapHistory(options, warn)
-    history.entries = history.readIndex()
+    history.setEntries(history.readIndex())
     return history
   }
 
@@ -173,19 +180,18 @@ export class MapHistory {
 
   /** The entry active at `ms`, or undefined before the first. */
   find(ms: number): HistoryEntry | undefined {
-    const list = this.entries
+    const starts = this.starts
     let lo = 0
-    let hi = list.length - 1
-    let found: HistoryEntry | undefined
+    let hi = starts.length - 1
+    let found = -1
     while (lo <= hi) {
       const mid = (lo + hi) >> 1
-      const entry = list[mid] as HistoryEntry
-      if (Date.parse(entry.active_from) <= ms) {
-        found = entry
+      if ((starts[mid] as number) <= ms) {
+        found = mid
         lo = mid + 1
       } else hi = mid - 1
     }
-    return found
+    return found < 0 ? undefined : this.entries[found]
   }
 
   /** The latest entry (the current map when a store records into this history). */
@@ -298,7 +304,12 @@ export class MapHistory {
       const next = list[i + 1]
       list[i] = { ...(list[i] as HistoryEntry), active_until: next ? next.active_from : null }
     }
-    this.entries = this.prune(list)
+    this.setEntries(this.prune(list))
+  }
+
+  private setEntries(list: HistoryEntry[]): void {
+    this.entries = list
+    this.starts = list.map((e) => Date.parse(e.active_from))
   }
 
   /** Retention: entries that ended more than `maxAgeDays` ago go; the latest one always stays. */
@@ -386,7 +397,14 @@ export class MapHistory {
   }
 }
 
-/** @internal The outcome of importing one map. */
+/**
+ * The outcome of importing one map (`costs.importHistory`): `unchanged` when it was there already.
+ *
+ * @example
+ * ```ts
+ * const failed = (await costs.importHistory(items)).filter((r) => r.status === 'failed')
+ * ```
+ */
 export interface ImportResult {
   sha256: string | null
   active_from: string

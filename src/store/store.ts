@@ -20,7 +20,16 @@ import {
   localBackup,
 } from '../map'
 import { SnapshotStore, trackStore } from './base'
-import { type HistoryEntry, MapHistory, makeView, noMapAt, type PriceView, parseTime, type TimeInput } from './history'
+import {
+  type HistoryEntry,
+  type ImportResult,
+  MapHistory,
+  makeView,
+  noMapAt,
+  type PriceView,
+  parseTime,
+  type TimeInput,
+} from './history'
 import { syncLogLine } from './reload'
 import { checkHours, Scheduler, type ScheduleStatus } from './scheduler'
 import type {
@@ -74,7 +83,7 @@ export class ModelCostMap extends SnapshotStore {
       this.mapHistory = MapHistory.open(options.history, (message) => this.warn(message))
       // The bundled backup at boot is recorded only into an empty history: a restart must not put an older
       // map in the middle of the history for the seconds before the remote map lands again.
-      if (!this.mapHistory.last()) this.recordActive()
+      if (!this.mapHistory.last() && options.history.record !== false) this.recordActive()
     }
     this.forced = resolveLoadOptions(options.url, options).local
     this.scheduler = new Scheduler(async () => (await this.reload()).status !== 'failed', options.scheduleJitter)
@@ -181,9 +190,7 @@ export class ModelCostMap extends SnapshotStore {
    * await costs.importHistory([{ at: '2025-06-02T19:06:17Z', text: await readFile(file, 'utf8') }])
    * ```
    */
-  async importHistory(
-    items: Iterable<{ at: TimeInput; text: string }>,
-  ): Promise<Array<{ sha256: string | null; active_from: string; status: string; error: string | null }>> {
+  async importHistory(items: Iterable<{ at: TimeInput; text: string }>): Promise<ImportResult[]> {
     const results = await this.requireHistory().import(items)
     this.views.clear()
     return results
@@ -407,7 +414,7 @@ export class ModelCostMap extends SnapshotStore {
   /** Records the active upstream map in the history (its text, when known, is what is stored). */
   private recordActive(text?: string | null): void {
     const history = this.mapHistory
-    if (!history) return
+    if (!history || this.options.history?.record === false) return
     const { built, sha256, source, url } = this.base
     const own = source === 'local' && url === null && !sha256 ? this.localText() : undefined
     const content = text ?? (source === 'local' && url === null && sha256 ? backupText() : own)
