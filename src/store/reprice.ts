@@ -29,13 +29,18 @@ export interface RepriceOptions {
 
 /**
  * One output record: the input record with `cost`, or with `error` (a line that is not a JSON object gives
- * `{ error }` alone). `line` is the record's 1-based position in the input.
+ * `{ error }` alone). `error.line` is the record's 1-based line in the input.
+ *
+ * @example
+ * ```ts
+ * if (out.error) log.warn(`line ${out.error.line}: ${out.error.message}`)
+ * ```
  */
-export type RepricedRecord = Record<string, unknown> &
-  (
-    | { cost: { totalCost: number; promptCost: number; completionCost: number; key: string; sha256: string | null } }
-    | { error: { code: string; message: string; line: number } }
-  )
+export interface RepricedRecord {
+  [field: string]: unknown
+  cost?: { totalCost: number; promptCost: number; completionCost: number; key: string; sha256: string | null }
+  error?: { code: string; message: string; line: number }
+}
 
 /**
  * Prices each record (`{timestamp, model, provider?, usage, …other pricing arguments}`) on the map active
