@@ -112,7 +112,8 @@ export function parseTime(value: TimeInput): number {
     )
     if (m) ms = Date.parse(`${m[1]}T${m[2] ?? '00'}:${m[3] ?? '00'}:${m[4] ?? '00'}${m[5] ?? 'Z'}`)
   }
-  if (!Number.isFinite(ms)) {
+  // Date's own range: anything past it cannot be a call's time and would throw in toISOString.
+  if (!(Math.abs(ms) <= 8.64e15)) {
     throw new CostMapError(
       'INVALID_ARGUMENT',
       `[costmap] not a time: ${JSON.stringify(String(value)).slice(0, 60)} (a Date, epoch ms or ISO 8601)`,
@@ -234,9 +235,11 @@ export class MapHistory {
    * @throws {CostMapError} `INVALID_ARGUMENT` for a bad `at`
    */
   async import(items: Iterable<{ at: TimeInput; text: string; url?: string | null }>): Promise<ImportResult[]> {
+    // Every time is checked before anything is written: a bad one fails the whole call, not half of it.
+    const timed = [...items].map((item) => ({ ...item, active_from: new Date(parseTime(item.at)).toISOString() }))
     const results: ImportResult[] = []
-    for (const item of items) {
-      const active_from = new Date(parseTime(item.at)).toISOString()
+    for (const item of timed) {
+      const active_from = item.active_from
       try {
         const sha256 = sha256Of(item.text)
         if (this.entries.some((e) => e.sha256 === sha256 && e.active_from === active_from)) {

@@ -418,7 +418,8 @@ export class ModelCostMap extends SnapshotStore {
     const { built, sha256, source, url } = this.base
     const own = source === 'local' && url === null && !sha256 ? this.localText() : undefined
     const content = text ?? (source === 'local' && url === null && sha256 ? backupText() : own)
-    history.record({ built, sha256, source, url, ...(content === undefined ? {} : { text: content }) }, new Date())
+    const at = new Date(this.base.loadedAt)
+    history.record({ built, sha256, source, url, ...(content === undefined ? {} : { text: content }) }, at)
     this.recordedSha = history.last()?.sha256
   }
 

@@ -110,7 +110,7 @@ describe('the 23 real versions imported', () => {
   })
 
   it('a bad time is INVALID_ARGUMENT', () => {
-    for (const at of ['yesterday', Number.NaN, new Date('x')])
+    for (const at of ['yesterday', Number.NaN, new Date('x'), 1e20, '2025-13-45T99:00:00Z', {} as string])
       expect(() => costs.at(at)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }))
   })
 
@@ -181,6 +181,24 @@ describe('imports that are refused', () => {
       expect(result?.error).toBeTruthy()
       expect(costs.history()).toEqual(before)
       expect((await readdir(dir)).filter((n) => n.endsWith('.gz'))).toHaveLength(1) // the boot map only
+    } finally {
+      costs.dispose()
+    }
+  })
+
+  it('one bad time fails the whole import before anything is recorded', async () => {
+    const dir = await newDir()
+    const costs = new ModelCostMap({ autoLoad: false, history: { dir } })
+    try {
+      const before = costs.history()
+      const items = [
+        { at: '2025-02-06T10:56:03Z', text: readText(files[0] as string) },
+        { at: 'last tuesday', text: readText(files[1] as string) },
+      ]
+      await expect(costs.importHistory(items)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+      await costs.flushHistory()
+      expect(costs.history()).toEqual(before)
+      expect((await readdir(dir)).filter((n) => n.endsWith('.gz'))).toHaveLength(1)
     } finally {
       costs.dispose()
     }
