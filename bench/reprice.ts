@@ -10,8 +10,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ModelCostMap } from '../src/store/store'
 import { repriceRecords } from '../src/store/reprice'
+import { ModelCostMap } from '../src/store/store'
 import { historyFiles } from '../test/support/data'
 
 const MODES = ['completionCost loop (current map)', 'repriceRecords (objects)', 'repriceRecords (JSONL in and out)']
@@ -23,7 +23,9 @@ const end = fileTime(files.at(-1) as string) + 86_400_000
 
 /** Models priced in every version, so every record can be priced at its time. */
 function models(): string[] {
-  const maps = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as Record<string, { output_cost_per_token?: number }>)
+  const maps = files.map(
+    (f) => JSON.parse(readFileSync(f, 'utf8')) as Record<string, { output_cost_per_token?: number }>,
+  )
   const first = maps[0] as Record<string, { output_cost_per_token?: number }>
   return Object.keys(first)
     .filter((k) => k !== 'sample_spec' && maps.every((m) => typeof m[k]?.output_cost_per_token === 'number'))
@@ -77,9 +79,7 @@ async function runMode(mode: number, dir: string): Promise<void> {
   const ms = performance.now() - t0
   sample()
   costs.dispose()
-  console.log(
-    JSON.stringify({ mode: MODES[mode], ms, perSecond: (count / ms) * 1000, peakRss, peakHeap, usd, failed }),
-  )
+  console.log(JSON.stringify({ mode: MODES[mode], ms, perSecond: (count / ms) * 1000, peakRss, peakHeap, usd, failed }))
 }
 
 async function main(): Promise<void> {
