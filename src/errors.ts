@@ -27,6 +27,8 @@ export type CostMapErrorCode =
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'DISPOSED'
+  /** A time before the first map the history recorded (`costs.at(time)`). */
+  | 'NO_MAP_AT'
 
 const BRAND = Symbol.for('costmap.CostMapError')
 

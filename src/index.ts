@@ -60,11 +60,17 @@ export {
 } from './resolve'
 export type {
   Deployment,
+  HistoryEntry,
+  HistoryOptions,
   ModelCostMapEvents,
   ModelCostMapOptions,
+  PriceView,
   ReloadResult,
+  RepricedRecord,
+  RepriceOptions,
   ScheduleStatus,
   Snapshot,
   SourceInfo,
+  TimeInput,
 } from './store'
-export { ModelCostMap } from './store'
+export { ModelCostMap, repriceRecords } from './store'

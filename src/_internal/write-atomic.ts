@@ -23,7 +23,11 @@ export interface AtomicWriteOptions {
  * await writeFileAtomic('/var/cache/costmap/map.json', text)
  * ```
  */
-export async function writeFileAtomic(path: string, data: string, options: AtomicWriteOptions = {}): Promise<boolean> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<boolean> {
   // Loaded on first write, so start-up never pays for the file system module.
   const { open, rename, unlink } = await import('node:fs/promises')
   const { dirname } = await import('node:path')

@@ -7,6 +7,7 @@ import { errorText, isCostMapError } from '../errors'
  */
 import { type Command, commandHelp, parseCommand, UsageError } from './args'
 import { createOutput, type Output, printJson } from './format'
+import { history, reprice } from './history'
 import { cost, info, list } from './pricing'
 import { serve } from './serve'
 import { status } from './status'
@@ -15,7 +16,7 @@ import { diff, sync, validate } from './sync'
 /** Replaced by the build (tsup `define`) with the package version. */
 declare const __COSTMAP_VERSION__: string | undefined
 
-const COMMANDS: readonly Command[] = [cost, info, list, sync, diff, validate, status, serve]
+const COMMANDS: readonly Command[] = [cost, info, list, sync, diff, validate, status, serve, history, reprice]
 
 async function main(argv: string[], out: Output): Promise<number> {
   const [name, ...rest] = argv

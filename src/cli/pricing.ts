@@ -3,12 +3,13 @@
  * @module
  */
 
-import type { CostComponent } from '../cost'
+import type { CostArgs, CostComponent, CostResult } from '../cost'
 import { completionCost } from '../cost'
 import { PRICE_KEY } from '../map'
 import { getModelInfo } from '../resolve'
-import { type Command, intOption, JSON_OPTION, type OptionSpec, stringOption, UsageError } from './args'
+import { type Command, type Context, intOption, JSON_OPTION, type OptionSpec, stringOption, UsageError } from './args'
 import { count, paint, perMillion, priceText, printJson, table, usd, usdColumn } from './format'
+import { historyStore } from './history'
 import { loadMap } from './maps'
 
 const MAP_OPTION: OptionSpec = {
@@ -48,6 +49,8 @@ export const cost: Command = {
       description: `${SERVICE_TIERS.join(', ')} (flex and priority have their own prices where the model has them)`,
     },
     map: MAP_OPTION,
+    at: { type: 'string', arg: '<time>', description: 'price on the map active then (needs --history-dir)' },
+    'history-dir': { type: 'string', arg: '<dir>', description: 'the history directory --at reads' },
     json: JSON_OPTION,
   },
   notes: [
@@ -92,14 +95,16 @@ export const cost: Command = {
       completion_tokens_details: { reasoning_tokens: reasoning },
     }
     const model = positionals[0] as string
-    const { built } = await loadMap(stringOption(values, 'map'), out)
     const provider = stringOption(values, 'provider')
-    const result = completionCost(built.map, {
+    const args = {
       model,
       usage,
       ...(provider === undefined ? {} : { provider }),
       ...(serviceTier === undefined ? {} : { serviceTier }),
-    })
+    }
+    const result = await priceAt(values, args, async () =>
+      completionCost((await loadMap(stringOption(values, 'map'), out)).built.map, args),
+    )
     if (values.json) return printJson(out, { model, usage, ...result })
     out.print(`${paint(out.color, 'bold', model)}  priced as ${result.key} (${result.provider})\n`)
     const costs = usdColumn([...result.breakdown.map((c) => c.cost), result.totalCost])
@@ -182,6 +187,22 @@ export const list: Command = {
     }
     return 0
   },
+}
+
+/** `--at`: priced on the history's map active then; otherwise `now()`. */
+async function priceAt(values: Context['values'], args: CostArgs, now: () => Promise<CostResult>): Promise<CostResult> {
+  const at = stringOption(values, 'at')
+  if (at === undefined) {
+    if (values['history-dir'] !== undefined) throw new UsageError('--history-dir is only read with --at')
+    return now()
+  }
+  if (values.map !== undefined) throw new UsageError('--at prices on the history, not on --map')
+  const costs = historyStore(values)
+  try {
+    return costs.completionCost({ ...args, at })
+  } finally {
+    costs.dispose()
+  }
 }
 
 function rateText(c: CostComponent): string {

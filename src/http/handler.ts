@@ -11,7 +11,7 @@ import { DeploymentRegistry, type ResolveEnv } from './deployments'
 import { deleteModel, modelInfo, models, newModel, updateModel } from './models'
 import { createTokenBucket, type RateLimitOptions } from './rate-limit'
 import { checkDeclaredLength, failure, type HandlerLogger, HttpError, json, readJsonBody, warnTo } from './respond'
-import { cancel, reload, schedule, source } from './routes'
+import { cancel, history, reload, schedule, source } from './routes'
 
 /**
  * Options of {@link createCostMapHandler} and of both `costMapRoutes` adapters.
@@ -81,6 +81,7 @@ export const ROUTE_PATHS: readonly string[] = Object.freeze([
   '/schedule/model_cost_map_reload',
   '/schedule/model_cost_map_reload/status',
   '/model/cost_map/source',
+  '/model/cost_map/history',
   '/model/info',
   '/v1/model/info',
   '/v1/models',
@@ -121,6 +122,7 @@ export function createCostMapHandler(costs: ModelCostMap, options: CostMapHandle
     },
     '/schedule/model_cost_map_reload/status': { GET: { admin: false, run: () => costs.scheduleStatus() } },
     '/model/cost_map/source': { GET: { admin: false, run: () => source(costs) } },
+    '/model/cost_map/history': { GET: { admin: false, run: () => history(costs) } },
     '/model/info': { GET: { admin: false, run: ({ url }) => modelInfo(costs, registry, url) } },
     '/v1/model/info': { GET: { admin: false, run: ({ url }) => modelInfo(costs, registry, url) } },
     '/v1/models': { GET: { admin: false, run: () => models(costs, registry) } },

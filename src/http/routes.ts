@@ -3,7 +3,7 @@
  * @module
  */
 import { isCostMapError } from '../errors'
-import type { ModelCostMap } from '../store'
+import type { HistoryEntry, ModelCostMap } from '../store'
 import { checkHours } from '../store'
 import { HttpError } from './respond'
 
@@ -99,6 +99,17 @@ export function source(costs: ModelCostMap): Record<string, unknown> {
     last_error: s.last_error,
     ...(s.coordination ? { coordination: s.coordination } : {}),
   }
+}
+
+/**
+ * @internal `GET /model/cost_map/history`: every map that was active, oldest first (`[]` without a history).
+ * @example
+ * ```ts
+ * history(costs).data.at(-1)?.active_until // null
+ * ```
+ */
+export function history(costs: ModelCostMap): { data: HistoryEntry[] } {
+  return { data: costs.history() }
 }
 
 function quote(raw: string): string {

@@ -8,7 +8,7 @@ import mitt, { type Emitter } from 'mitt'
 import type { CostArgs, CostResult, TokenCosts } from '../cost'
 import { completionCost, costPerToken } from '../cost'
 import { errorText } from '../errors'
-import type { BuiltMap, CostMapDiff, ModelEntry } from '../map'
+import type { BuiltMap, CostMapData, CostMapDiff, ModelEntry } from '../map'
 import { extendMap, localBackup } from '../map'
 import type { ModelInfo } from '../resolve'
 import { findModelInfo, getModelInfo } from '../resolve'
@@ -175,11 +175,15 @@ export class SnapshotStore {
     this.current = this.makeSnapshot()
   }
 
-  private makeSnapshot(): Snapshot {
-    const base = this.base.built.map
+  /** `base` with the registered models laid over it (registrations apply to every map, past ones too). */
+  protected withRegistrations(base: CostMapData): CostMapData {
     const onInvalid = (key: string) =>
       this.warn(`registered model ${key} does not validate against the new map; skipped`)
-    const map = this.custom.size ? extendMap(base, mergeRegistrations(base, this.custom, onInvalid)) : base
+    return this.custom.size ? extendMap(base, mergeRegistrations(base, this.custom, onInvalid)) : base
+  }
+
+  private makeSnapshot(): Snapshot {
+    const map = this.withRegistrations(this.base.built.map)
     return Object.freeze({
       version: this.version++,
       sha256: this.base.sha256,

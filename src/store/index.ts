@@ -4,6 +4,16 @@
  * @module
  */
 
+export {
+  type HistoryEntry,
+  type HistoryOptions,
+  type ImportResult,
+  type PriceView,
+  parseTime,
+  type TimeInput,
+  timeFromFileName,
+} from './history'
+export { type RepricedRecord, type RepriceOptions, repriceRecords } from './reprice'
 export { checkHours, retryDelay, type ScheduleStatus, setLongTimeout } from './scheduler'
 export { ModelCostMap } from './store'
 export type {

@@ -1,3 +1,4 @@
+import type { CostArgs, CostResult, TokenCosts } from '../cost'
 import { CostMapError, errorText } from '../errors'
 import {
   buildCheckedText,
@@ -11,6 +12,7 @@ import {
 import type { BuiltMap, CostMapData } from '../map'
 import {
   backupManifest,
+  backupText,
   type CostMapDiff,
   checkGuard,
   DEFAULT_PRICE_CHANGE_GUARD,
@@ -18,6 +20,16 @@ import {
   localBackup,
 } from '../map'
 import { SnapshotStore, trackStore } from './base'
+import {
+  type HistoryEntry,
+  type ImportResult,
+  MapHistory,
+  makeView,
+  noMapAt,
+  type PriceView,
+  parseTime,
+  type TimeInput,
+} from './history'
 import { syncLogLine } from './reload'
 import { checkHours, Scheduler, type ScheduleStatus } from './scheduler'
 import type {
@@ -60,9 +72,19 @@ export class ModelCostMap extends SnapshotStore {
   private lastDiff: { before: CostMapData; after: CostMapData; diff: CostMapDiff } | null = null
   private readonly release = trackStore((message) => this.warn(message))
   private cacheWriter: CacheWriter | undefined
+  private readonly mapHistory: MapHistory | undefined
+  /** Views of past maps, valid for one current snapshot (registrations apply to every time). */
+  private views = new Map<HistoryEntry, PriceView>()
+  private viewsFor: object | null = null
 
   constructor(options: ModelCostMapOptions = {}) {
     super(options)
+    if (options.history) {
+      this.mapHistory = MapHistory.open(options.history, (message) => this.warn(message))
+      // The bundled backup at boot is recorded only into an empty history: a restart must not put an older
+      // map in the middle of the history for the seconds before the remote map lands again.
+      if (!this.mapHistory.last() && options.history.record !== false) this.recordActive()
+    }
     this.forced = resolveLoadOptions(options.url, options).local
     this.scheduler = new Scheduler(async () => (await this.reload()).status !== 'failed', options.scheduleJitter)
     this.coordinator = options.coordinator
@@ -147,6 +169,80 @@ export class ModelCostMap extends SnapshotStore {
     return this.coordinator?.sharedDeployments() ?? {}
   }
 
+  /**
+   * Every map that was active, oldest first (`[]` without the `history` option).
+   * @example
+   * ```ts
+   * costs.history().at(-1)?.active_until // null: the current map
+   * ```
+   */
+  history(): HistoryEntry[] {
+    return this.mapHistory?.list() ?? []
+  }
+
+  /**
+   * Adds past maps to the history (`at`: when each became active, e.g. from the file name). Each map is
+   * validated entry by entry, not against the shrink ratio or minimum count; importing twice changes nothing.
+   *
+   * @throws {CostMapError} `INVALID_ARGUMENT` without the `history` option or for a bad `at`
+   * @example
+   * ```ts
+   * await costs.importHistory([{ at: '2025-06-02T19:06:17Z', text: await readFile(file, 'utf8') }])
+   * ```
+   */
+  async importHistory(items: Iterable<{ at: TimeInput; text: string }>): Promise<ImportResult[]> {
+    const results = await this.requireHistory().import(items)
+    this.views.clear()
+    return results
+  }
+
+  /**
+   * Pricing on the map that was active at `time` (Date, ISO 8601 or epoch ms). Registered models apply.
+   *
+   * @throws {CostMapError} `NO_MAP_AT` before the first recorded map; `INVALID_ARGUMENT` for a bad time or
+   *   without the `history` option; `INTEGRITY_FAILED` when the stored map cannot be read
+   * @example
+   * ```ts
+   * costs.at('2025-07-15T12:00:00Z').completionCost({ model: 'o3', usage }).totalCost
+   * ```
+   */
+  at(time: TimeInput): PriceView {
+    const history = this.requireHistory()
+    const ms = parseTime(time)
+    const entry = history.find(ms)
+    if (!entry) throw noMapAt(ms, history.list()[0])
+    if (this.viewsFor !== this.current) {
+      this.views.clear()
+      this.viewsFor = this.current
+    }
+    let view = this.views.get(entry)
+    if (!view) {
+      const live = entry === history.last() && entry.sha256 === this.recordedSha
+      const snapshot = live
+        ? this.current
+        : { map: this.withRegistrations(history.built(entry.sha256).map), sha256: entry.sha256 }
+      view = makeView(entry, snapshot)
+      if (this.views.size >= 32) this.views.clear()
+      this.views.set(entry, view)
+    }
+    return view
+  }
+
+  /** {@link completionCost} on the current snapshot, or with `at` on the map active then (see {@link at}). */
+  override completionCost(args: CostArgs & { at?: TimeInput }): CostResult {
+    return args?.at === undefined ? super.completionCost(args) : this.at(args.at).completionCost(args)
+  }
+
+  /** {@link costPerToken} on the current snapshot, or with `at` on the map active then (see {@link at}). */
+  override costPerToken(args: CostArgs & { at?: TimeInput }): TokenCosts {
+    return args?.at === undefined ? super.costPerToken(args) : this.at(args.at).costPerToken(args)
+  }
+
+  /** Resolves once the history's queued writes landed (a no-op without the `history` option). */
+  flushHistory(): Promise<void> {
+    return this.mapHistory?.flush() ?? Promise.resolve()
+  }
+
   /** Clears the schedule, cancels an in-flight fetch and drops every listener. */
   dispose(): void {
     this.release()
@@ -184,7 +280,7 @@ export class ModelCostMap extends SnapshotStore {
     this.scheduler.lastRun = new Date()
     if (this.loadOptions(null).local) {
       const backup = localBackup(this.options.backup)
-      return this.apply({ built: backup.built, sha256: backup.sha256 ?? '' }, 'local', null, null)
+      return this.apply({ built: backup.built, sha256: backup.sha256 ?? '', text: backup.text }, 'local', null, null)
     }
     const fetched = await this.fetchNext(this.base.source === 'remote' ? this.etag : null)
     return 'built' in fetched ? this.applyFetched(fetched) : fetched
@@ -293,7 +389,7 @@ export class ModelCostMap extends SnapshotStore {
 
   /** Swaps in a validated map and reports what changed. */
   private apply(
-    next: { built: BuiltMap; sha256: string },
+    next: { built: BuiltMap; sha256: string; text?: string | null },
     source: 'remote' | 'local',
     url: string | null,
     etag: string | null,
@@ -307,9 +403,39 @@ export class ModelCostMap extends SnapshotStore {
     this.fallbackReason = null
     this.lastError = null
     this.swap({ built: next.built, sha256: next.sha256, source, url, loadedAt: new Date().toISOString(), text, etag })
+    this.recordActive(text ?? next.text)
     const result = this.result('success', null, diff)
     this.emitter.emit('change', { ...result, previous_sha256: before.sha256, price_changes: diff.price_changes })
     return result
+  }
+
+  private recordedSha: string | undefined
+
+  /** Records the active upstream map in the history (its text, when known, is what is stored). */
+  private recordActive(text?: string | null): void {
+    const history = this.mapHistory
+    if (!history || this.options.history?.record === false) return
+    const { built, sha256, source, url } = this.base
+    const own = source === 'local' && url === null && !sha256 ? this.localText() : undefined
+    const content = text ?? (source === 'local' && url === null && sha256 ? backupText() : own)
+    const at = new Date(this.base.loadedAt)
+    history.record({ built, sha256, source, url, ...(content === undefined ? {} : { text: content }) }, at)
+    this.recordedSha = history.last()?.sha256
+  }
+
+  /** The text of a backup given as an option (a string as it is, an object as JSON). */
+  private localText(): string | undefined {
+    const backup = this.options.backup
+    return backup === undefined ? undefined : typeof backup === 'string' ? backup : JSON.stringify(backup)
+  }
+
+  private requireHistory(): MapHistory {
+    if (!this.mapHistory)
+      throw new CostMapError(
+        'INVALID_ARGUMENT',
+        '[costmap] prices at a time need the history option ({ history: { dir } })',
+      )
+    return this.mapHistory
   }
 
   /** The diff from the active map to `after`, reusing the guard's when it was made against the same maps. */

@@ -5,6 +5,7 @@
 
 import type { LoadOptions, LoadResult } from '../load'
 import type { BuiltMap, CostMapData, ModelEntry, PriceChange, PriceChangeGuard } from '../map'
+import type { HistoryOptions } from './history'
 import type { ScheduleStatus } from './scheduler'
 
 /**
@@ -126,6 +127,11 @@ export interface ModelCostMapOptions
    * that has no schedule yet, and a restart applies the fleet's map instead of fetching.
    */
   coordinator?: Coordinator
+  /**
+   * Records every map that becomes active in `dir` (content-addressed, gzip) so `costs.at(time)` prices on
+   * the map active then; see {@link HistoryOptions}.
+   */
+  history?: HistoryOptions
   /** `info` gets the structured sync log line of each reload; `warn` gets problems. @default none */
   logger?: { info?: (entry: Record<string, unknown>) => void; warn?: (message: string) => void }
 }
