@@ -74,8 +74,8 @@ describe('costmap history', () => {
     [['history', 'list'], /--history-dir is required/],
     [['history', 'forget', '--history-dir', dir], /unknown history action 'forget'/],
     [['history', 'import', HISTORY, '--at', '2025-01-01', '--history-dir', dir], /--at applies to exactly one file/],
-    [['cost', 'o3', '--at', '2025-06-15'], /--history-dir is required/],
-    [['cost', 'o3', '--history-dir', dir], /--history-dir is only read with --at/],
+    [['cost', 'o3', '--prompt-tokens', '10', '--at', '2025-06-15'], /--history-dir is required/],
+    [['cost', 'o3', '--prompt-tokens', '10', '--history-dir', dir], /--history-dir is only read with --at/],
     [['reprice', join(tmp, 'missing.jsonl'), '--history-dir', dir], /cannot read .*missing\.jsonl: ENOENT/],
   ])('usage error: %j', async (args, message) => {
     const result = await runCli(args)
@@ -99,7 +99,7 @@ describe('costmap cost --at', () => {
   })
 
   it('before the first version: NO_MAP_AT on one line, exit 1', async () => {
-    const result = await runCli(['cost', 'o3', '--at', '2025-01-01', '--history-dir', dir])
+    const result = await runCli(['cost', 'o3', '--prompt-tokens', '10', '--at', '2025-01-01', '--history-dir', dir])
     expectExit(result, 1)
     expect(oneLine(result.stderr)).toMatch(
       /no map was recorded at 2025-01-01T00:00:00\.000Z: the history starts at 2025-02-06/,
