@@ -1,13 +1,17 @@
 /**
- * The general pricing path: every call type, usage shape and option (custom prices, tiers, tools,
- * discount, margin). `completionCost` sends here whatever its fast lane does not take.
+ * The pricing engine: every call type, usage shape and option (custom prices, tiers, tools, discount,
+ * margin), one path for all of them. Usage objects are read by `readUsage` (cost/usage.ts), token prices
+ * computed by `tokenCost` (cost/tokens.ts) from the rates of `ratesFor` (cost/rates.ts). What repeats
+ * between calls is remembered, never recomputed: the model's resolution per (map, model, provider, region)
+ * in the map's bounded resolution memo, the entry's price plan on that result, its rates per (service
+ * tier, context tier) in the plan.
  * @module
  */
 
 import { CostMapError } from '../errors'
 import { buildModelInfo, contextOf, type MapIndex, type MapLike, notMapped, type Resolved, resolveIn } from '../resolve'
 import { applyAdjustments } from './adjust'
-import { hasPrice, type Plan, planFor, price, serviceIndex } from './rates'
+import { type Plan, planFor, price, serviceIndex } from './rates'
 import { tieredTokenCost } from './tiered'
 import { batchCost, providerMultiplier, type Sides, tokenCost } from './tokens'
 import type { CostArgs, CostComponent, CostResult, TokenCosts } from './types'
@@ -26,25 +30,25 @@ import { readUsage, type Tokens } from './usage'
 type Entry = Readonly<Record<string, unknown>>
 
 /**
- * @internal `costPerToken` on the general path.
+ * @internal `costPerToken`: prompt and completion USD of one call.
  * @example
  * ```ts
- * generalTokenCosts(map, { model: 'gpt-4o', usage, serviceTier: 'flex' }).promptCost
+ * sidesCost(map, { model: 'gpt-4o', usage, serviceTier: 'flex' }).promptCost
  * ```
  */
-export function generalTokenCosts(map: MapLike, args: CostArgs): TokenCosts {
+export function sidesCost(map: MapLike, args: CostArgs): TokenCosts {
   const job = run(map, args)
   return { promptCost: job.prompt, completionCost: job.completion }
 }
 
 /**
- * @internal `completionCost` on the general path.
+ * @internal `completionCost`: the whole bill of one call.
  * @example
  * ```ts
- * generalCost(map, { model: 'gpt-4o', usage, margin: 0.1 }).totalCost
+ * callCost(map, { model: 'gpt-4o', usage, margin: 0.1 }).totalCost
  * ```
  */
-export function generalCost(map: MapLike, args: CostArgs): CostResult {
+export function callCost(map: MapLike, args: CostArgs): CostResult {
   const job = run(map, args)
   const parts = job.parts
   let total = job.prompt + job.completion
@@ -67,14 +71,7 @@ export function generalCost(map: MapLike, args: CostArgs): CostResult {
   }
 }
 
-/**
- * @internal The error for a total that is not a finite number >= 0 (huge token counts).
- * @example
- * ```ts
- * throw notFinite(Number.POSITIVE_INFINITY)
- * ```
- */
-export function notFinite(total: number): CostMapError {
+function notFinite(total: number): CostMapError {
   return new CostMapError('INVALID_USAGE', `[costmap] the usage gives no finite cost (${total})`)
 }
 
@@ -87,10 +84,22 @@ interface Job extends Sides {
   sha256: string | null
 }
 
+// The map priced last and its context, so the common case (one map, or one store's snapshot, priced over
+// and over) skips contextOf's WeakMap lookup. It keeps that one map alive until another is priced; a new
+// snapshot is a new object, so a swap is never served the old context.
+// `lastMap` starts as an object no caller has, so `lastContext` is set whenever it is used.
+let lastMap: unknown = {}
+let lastContext: ReturnType<typeof contextOf> | undefined
+
 function run(map: MapLike, args: CostArgs): Job {
   if (typeof args !== 'object' || args === null)
     throw new CostMapError('INVALID_ARGUMENT', '[costmap] args must be an object')
-  const ctx = contextOf(map)
+  let ctx = lastContext as ReturnType<typeof contextOf>
+  if (map !== lastMap) {
+    ctx = contextOf(map)
+    lastMap = map
+    lastContext = ctx
+  }
   const callType = args.callType ?? 'completion'
   const tokens = readUsage(args.usage)
   let hit = resolveIn(ctx.index, args.model, args.provider, args.region)
@@ -101,17 +110,19 @@ function run(map: MapLike, args: CostArgs): Job {
     hit = customOnly(args, custom)
   }
   let entry = hit.entry
-  let plan: Plan
+  let plan = hit.plan as Plan | undefined
   if (custom === undefined || custom === null) {
-    plan = (hit.plan as Plan | undefined) ?? planFor(entry)
-    hit.plan = plan
+    if (plan === undefined) {
+      plan = planFor(entry)
+      hit.plan = plan
+    }
   } else {
     entry = overlay(entry, custom)
     plan = planFor(entry)
   }
   // No price at all (rules only, or an entry with capabilities but no `*_cost_*` field): an error, never
   // a silent $0. An explicit 0 is a price (free models).
-  if (!hasPrice(entry)) {
+  if (!plan.priced) {
     throw notMapped(
       args.model,
       args.provider,

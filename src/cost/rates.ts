@@ -55,6 +55,8 @@ export interface Plan {
   tokenTiers: boolean
   /** No positive token price but a per-second one: priced by time (LiteLLM's fallback). */
   timePriced: boolean
+  /** {@link hasPrice} of the entry: without a price, pricing it would be a silent $0. */
+  priced: boolean
 }
 
 const SERVICE_SUFFIX = ['', '_flex', '_priority'] as const
@@ -78,7 +80,8 @@ export function planFor(entry: Readonly<Record<string, unknown>>): Plan {
     const secondPriced = ['input_cost_per_second', 'output_cost_per_second', 'output_cost_per_video_per_second'].some(
       (key) => price(entry, key) !== undefined,
     )
-    plan = { entry, tiers: findTiers(entry), rates: [], tokenTiers, timePriced: !tokenPriced && secondPriced }
+    const timePriced = !tokenPriced && secondPriced
+    plan = { entry, tiers: findTiers(entry), rates: [], tokenTiers, timePriced, priced: hasPrice(entry) }
     plans.set(entry, plan)
   }
   return plan
