@@ -351,7 +351,9 @@ describe('one gate for every map that becomes active (fetched, cache file)', () 
     await first.costs.ready
     expect(first.costs.snapshot.sha256).toBe(sha(bad))
     // The cache file is written in the background.
-    await vi.waitFor(async () => expect((await readCache(cacheFile, { timeoutMs: 5000 }))?.text).toBe(bad))
+    await vi.waitFor(async () => expect((await readCache(cacheFile, { timeoutMs: 5000 }))?.text).toBe(bad), {
+      timeout: 10_000,
+    })
     const warn = vi.fn()
     const second = await setup({ status: 503 }, { cacheFile, logger: { warn } })
     await second.costs.ready
@@ -386,7 +388,9 @@ describe('one gate for every map that becomes active (fetched, cache file)', () 
     // The cache file holds the bloated map again; a restart starts from it and still takes the genuine one.
     const again = await setup({ body: bloated }, options)
     await again.costs.ready
-    await vi.waitFor(async () => expect((await readCache(cacheFile, { timeoutMs: 5000 }))?.text).toBe(bloated))
+    await vi.waitFor(async () => expect((await readCache(cacheFile, { timeoutMs: 5000 }))?.text).toBe(bloated), {
+      timeout: 10_000,
+    })
     const restarted = await setup({ body: mainText }, options)
     await restarted.costs.ready
     expect(restarted.costs.source()).toMatchObject({ source: 'remote', model_count: 2668, sha256: sha(mainText) })
