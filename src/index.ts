@@ -62,9 +62,16 @@ export type {
   Deployment,
   ModelCostMapEvents,
   ModelCostMapOptions,
+  NotifyEvent,
+  NotifyOptions,
+  Readiness,
   ReloadResult,
   ScheduleStatus,
   Snapshot,
   SourceInfo,
+  SyncFailureReason,
+  SyncRecord,
+  SyncSummary,
+  SyncTrigger,
 } from './store'
 export { ModelCostMap } from './store'

@@ -289,10 +289,11 @@ describe('cache I/O has a time limit and never holds the store', () => {
       expect(await costs.reload()).toMatchObject({ status: 'success', sha256: sha(maps[next] ?? '') })
     }
     expect(held).toHaveLength(1)
-    await vi.waitFor(() =>
-      expect(warn).toHaveBeenCalledWith(
-        `[costmap] abandoned writing the cache file ${cacheFile} after 1000 ms (the file system does not answer); the next write waits for it`,
-      ),
+    await vi.waitFor(
+      () =>
+        expect(warn).toHaveBeenCalledWith(
+          `[costmap] abandoned writing the cache file ${cacheFile} after 1000 ms (the file system does not answer); the next write waits for it`,
+        ),
       // The write's own 1000 ms limit runs out first; a loaded machine can fire that timer late.
       { timeout: 5000 },
     )
