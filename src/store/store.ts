@@ -81,7 +81,14 @@ export class ModelCostMap extends SnapshotStore {
       options.scheduleJitter,
     )
     this.coordinator = options.coordinator
-    if (options.notify) createNotifier(this, options.notify, (message) => this.warn(message))
+    if (options.notify) {
+      try {
+        createNotifier(this, options.notify, (message) => this.warn(message))
+      } catch (error) {
+        this.release()
+        throw error
+      }
+    }
     if (options.scheduleHours !== undefined && !this.coordinator) this.schedule(options.scheduleHours)
     this.ready = options.autoLoad === false && !this.coordinator ? Promise.resolve() : this.start()
   }
