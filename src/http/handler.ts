@@ -13,7 +13,7 @@ import { type Authorize, type CostMapRole, createAuthenticator, forbidden } from
 import { DeploymentRegistry, type ResolveEnv } from './deployments'
 import { type CostMapMetrics, defineCostMapMetrics } from './metrics'
 import { deleteModel, modelInfo, models, newModel, updateModel } from './models'
-import { costMapModels, modelById, openAiError, readiness } from './operations'
+import { costMapModels, modelById, openAiError, readiness, syncs } from './operations'
 import { createTokenBucket, type RateLimitOptions } from './rate-limit'
 import { checkDeclaredLength, failure, type HandlerLogger, HttpError, json, readJsonBody, warnTo } from './respond'
 import { cancel, reload, schedule, scheduleStatus, source } from './routes'
@@ -171,7 +171,7 @@ export function createCostMapHandler(costs: ModelCostMap, options: CostMapHandle
     },
     '/schedule/model_cost_map_reload/status': { GET: { admin: false, run: () => scheduleStatus(costs) } },
     '/model/cost_map/source': { GET: { admin: false, run: () => source(costs) } },
-    '/model/cost_map/syncs': { GET: { admin: false, run: () => costs.syncs() } },
+    '/model/cost_map/syncs': { GET: { admin: false, run: ({ url }) => syncs(costs, url) } },
     '/model/cost_map/models': { GET: { admin: false, run: () => costMapModels(costs) } },
     '/health/liveliness': { GET: { admin: false, open: true, run: () => "I'm alive!" } },
     '/health/readiness': { GET: { admin: false, open: true, run: () => readiness(costs) } },

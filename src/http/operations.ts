@@ -9,6 +9,25 @@ import type { DeploymentRegistry } from './deployments'
 import { HttpError, json } from './respond'
 
 /**
+ * @internal `GET /model/cost_map/syncs`: this instance's sync log, or with `?scope=fleet` the fleet's
+ * (every instance's attempts, from the coordinator; 503 when it cannot be read).
+ * @example
+ * ```ts
+ * await syncs(costs, new URL('http://x/model/cost_map/syncs?scope=fleet'))
+ * ```
+ */
+export async function syncs(costs: ModelCostMap, url: URL): Promise<unknown> {
+  const scope = url.searchParams.get('scope') ?? 'instance'
+  if (scope === 'instance') return costs.syncs()
+  if (scope !== 'fleet') throw new HttpError(400, "scope must be 'instance' or 'fleet'")
+  try {
+    return await costs.fleetSyncs()
+  } catch (error) {
+    throw new HttpError(503, error instanceof Error ? error.message : String(error))
+  }
+}
+
+/**
  * @internal `GET /health/readiness` (no key): the store's readiness without anything a URL could carry
  * (credentials, a token in the query), since anyone may read it.
  * @example

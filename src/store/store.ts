@@ -21,7 +21,7 @@ import { SnapshotStore, trackStore } from './base'
 import { createNotifier } from './notify'
 import { syncLogLine } from './reload'
 import { checkHours, Scheduler, type ScheduleStatus } from './scheduler'
-import { failureReason, SyncLog } from './syncs'
+import { failureReason, SyncLog, withCounts } from './syncs'
 import type {
   CoordinationStatus,
   Coordinator,
@@ -161,6 +161,27 @@ export class ModelCostMap extends SnapshotStore {
    */
   syncs(): SyncSummary {
     return this.syncLog.summary()
+  }
+
+  /**
+   * The fleet's sync log: the last 100 attempts of every instance (newest first, each with its
+   * `instance_id`), counted over those; without a coordinator, {@link syncs}.
+   *
+   * @throws {CostMapError} `FETCH_FAILED` when the coordinator cannot be read (Redis down)
+   * @example
+   * ```ts
+   * const { data } = await costs.fleetSyncs() // data[0].instance_id
+   * ```
+   */
+  async fleetSyncs(): Promise<SyncSummary> {
+    if (!this.coordinator?.fleetSyncs) return this.syncs()
+    try {
+      return withCounts(await this.coordinator.fleetSyncs())
+    } catch (error) {
+      throw new CostMapError('FETCH_FAILED', `[costmap] could not read the fleet's sync log: ${errorText(error)}`, {
+        cause: error,
+      })
+    }
   }
 
   /** When the last sync that did not fail and the last failed one settled (ISO strings or null). @example `costs.lastSyncs().last_failure` */
@@ -440,6 +461,8 @@ export class ModelCostMap extends SnapshotStore {
       pricing_changes: result.pricing_changes,
     }
     this.syncLog.add(record)
+    // A map adopted from the fleet is the sync of the instance that fetched it, already in the fleet's log.
+    if (trigger !== 'fleet') this.coordinator?.recordSync?.(record)
     if (announce) this.emitter.emit('reload', result)
     this.emitter.emit('sync', { record, result })
     if (announce) this.options.logger?.info?.(syncLogLine(result))

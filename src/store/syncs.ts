@@ -49,12 +49,23 @@ export class SyncLog {
   }
 
   summary(): SyncSummary {
-    const { success, unchanged, failed } = this.counts
-    const total = success + unchanged + failed
-    return {
-      data: this.records.slice().reverse(),
-      counts: { ...this.counts },
-      success_rate: total === 0 ? 1 : (success + unchanged) / total,
-    }
+    return withCounts(this.records.slice().reverse(), { ...this.counts })
   }
+}
+
+/**
+ * @internal A summary of `records` (newest first), counted over them unless `counts` are given.
+ * @example
+ * ```ts
+ * withCounts(await coordinator.fleetSyncs()).success_rate
+ * ```
+ */
+export function withCounts<R extends SyncRecord>(
+  records: R[],
+  counts = { success: 0, unchanged: 0, failed: 0 },
+): SyncSummary & { data: R[] } {
+  if (counts.success + counts.unchanged + counts.failed === 0) for (const r of records) counts[r.status]++
+  const { success, unchanged, failed } = counts
+  const total = success + unchanged + failed
+  return { data: records, counts, success_rate: total === 0 ? 1 : (success + unchanged) / total }
 }

@@ -355,5 +355,9 @@ export interface Coordinator {
   shareDeployment(id: string, value: unknown): Promise<void>
   /** The deployments shared so far (by id). */
   sharedDeployments(): Record<string, unknown>
+  /** Adds a sync attempt of this instance to the fleet's sync log (best effort: never throws, never waits). */
+  recordSync?(record: SyncRecord): void
+  /** The fleet's sync log, newest first, each record with the instance that made it. */
+  fleetSyncs?(): Promise<Array<SyncRecord & { instance_id: string }>>
   close(): Promise<void>
 }
