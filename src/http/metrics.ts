@@ -4,7 +4,7 @@
  * @module
  */
 import type * as Prom from 'prom-client'
-import type { ModelCostMap, SyncRecord } from '../store'
+import type { ModelCostMap, SyncFailureReason, SyncRecord } from '../store'
 
 /**
  * What {@link registerCostMapMetrics} returns: the registry the metrics are in, and `dispose()`, which stops
@@ -21,6 +21,15 @@ export interface CostMapMetrics {
   dispose(): void
 }
 
+const FAILURE_REASONS: readonly SyncFailureReason[] = [
+  'fetch',
+  'http',
+  'timeout',
+  'parse',
+  'integrity',
+  'price_guard',
+  'coordinator',
+]
 const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
 
 /**
@@ -51,6 +60,8 @@ export function defineCostMapMetrics(prom: typeof Prom, costs: ModelCostMap, reg
   }
   const reloads = counter('costmap_reload_total', 'Sync attempts by trigger and outcome.', ['trigger', 'status'])
   const failures = counter('costmap_reload_failures_total', 'Failed syncs by reason.', ['reason'])
+  // Every reason from 0, so `increase()` alert rules see the first failure of each.
+  for (const reason of FAILURE_REASONS) failures.inc({ reason }, 0)
   const newModels = counter('costmap_new_models_total', 'Models added by syncs.')
   const priceChanges = counter('costmap_price_changes_total', 'Price fields changed by syncs.')
   names.push('costmap_reload_duration_seconds')

@@ -3,7 +3,7 @@
  * `/v1/models/{id}`, and OpenAI's error shape for `/v1/*`.
  * @module
  */
-import type { ModelCostMap } from '../store'
+import { type ModelCostMap, scrubUrls } from '../store'
 import { listModels } from './deployment-info'
 import type { DeploymentRegistry } from './deployments'
 import { HttpError, json } from './respond'
@@ -44,17 +44,6 @@ export function readiness(costs: ModelCostMap): Record<string, unknown> {
     last_success: r.last_success,
     last_failure: r.last_failure,
   }
-}
-
-/**
- * @internal Every URL in `text` cut to its origin and path: no userinfo, query or fragment.
- * @example
- * ```ts
- * scrubUrls('HTTP 404 from https://u:p@h/x.json?token=s') // 'HTTP 404 from https://h/x.json'
- * ```
- */
-export function scrubUrls(text: string): string {
-  return text.replace(/\b(https?:\/\/)(?:[^\s/@]*@)?([^\s?#]*)(?:[?#][^\s]*)?/gi, '$1$2')
 }
 
 const WILDCARD = [{ model_name: '*', litellm_params: { model: '*' } }]

@@ -4,6 +4,7 @@
  * @module
  */
 
+export { scrubUrls } from './notify'
 export { checkHours, retryDelay, type ScheduleStatus, setLongTimeout } from './scheduler'
 export { ModelCostMap } from './store'
 export type {

@@ -49,7 +49,10 @@ export function createNotifier(
       lastFailure = result.error
     } else lastFailure = null
     if (!events.has(event)) return
-    const body = JSON.stringify({ event, text: summary(event, record, result), ...result })
+    // The webhook is another service: an error naming the map's URL must not hand it a token or credentials.
+    const error = result.error === null ? null : scrubUrls(result.error)
+    const clean = { ...result, error }
+    const body = JSON.stringify({ event, text: summary(event, record, clean), ...clean })
     post(url, {
       method: 'POST',
       headers: { ...options.headers, 'content-type': 'application/json' },
@@ -63,6 +66,17 @@ export function createNotifier(
       })
       .catch((error) => warn(`notify: could not post the ${event} alert to ${origin(url)}: ${errorText(error)}`))
   })
+}
+
+/**
+ * @internal Every URL in `text` cut to its origin and path: no userinfo, query or fragment.
+ * @example
+ * ```ts
+ * scrubUrls('HTTP 404 from https://u:p@h/x.json?token=s') // 'HTTP 404 from https://h/x.json'
+ * ```
+ */
+export function scrubUrls(text: string): string {
+  return text.replace(/\b(https?:\/\/)(?:[^\s/@]*@)?([^\s?#]*)(?:[?#][^\s]*)?/gi, '$1$2')
 }
 
 function eventOf(record: SyncRecord): NotifyEvent | null {

@@ -5,6 +5,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createCostMapHandler } from '../../src/http/handler'
 import { toNodeListener } from '../../src/http/node'
+import { scrubUrls } from '../../src/store/notify'
 import { ModelCostMap } from '../../src/store/store'
 import { MAIN_MAP, readText } from '../support/data'
 import { type Reply, startServer } from '../support/server'
@@ -143,6 +144,7 @@ describe('a failed, an unchanged and a changed sync, seen from every operations 
       'costmap_reload_total{trigger="manual",status="unchanged"}': 1,
       'costmap_reload_total{trigger="manual",status="success"}': 1,
       'costmap_reload_failures_total{reason="http"}': 1,
+      'costmap_reload_failures_total{reason="price_guard"}': 0,
       costmap_reload_duration_seconds_count: 3,
       costmap_last_reload_successful: 1,
       costmap_last_reload_success_timestamp_seconds: Date.parse(syncs.data[0].timestamp) / 1000,
@@ -221,5 +223,38 @@ describe('alerts', () => {
     expect(() => new ModelCostMap({ autoLoad: false, notify: notify as never })).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
     )
+  })
+})
+
+describe('readiness shows no secret a URL carries', () => {
+  it.each([
+    [
+      'HTTP 404 from https://user:pass@maps.example.com/m.json?token=s3cret',
+      'HTTP 404 from https://maps.example.com/m.json',
+    ],
+    ['fetch failed: http://10.0.0.1:8080/x#frag (ECONNREFUSED)', 'fetch failed: http://10.0.0.1:8080/x (ECONNREFUSED)'],
+    ['no URL here', 'no URL here'],
+  ])('%s', (text, expected) => {
+    expect(scrubUrls(text)).toBe(expected)
+  })
+
+  it('a failed fetch from a URL with a token: neither /health/readiness nor the webhook gets the token or the credentials', async () => {
+    const upstream = await startServer({ status: 404, body: 'missing' })
+    cleanup.push(() => upstream.close())
+    const hook = await webhook()
+    const url = `http://user:pw-SECRET@127.0.0.1:${upstream.port}/map.json?token=tok-SECRET`
+    const costs = new ModelCostMap({ url, retry: { attempts: 1 }, timeoutMs: 2000, notify: { url: hook.url } })
+    cleanup.push(() => costs.dispose())
+    await costs.ready
+    const handler = createCostMapHandler(costs, AUTH)
+    const server = await listenOn(createServer(toNodeListener(handler)))
+    cleanup.push(() => server.close())
+    const text = await (await fetch(`${server.url}/health/readiness`)).text()
+    expect(JSON.parse(text).status).toBe('degraded')
+    expect(costs.source().fallback_reason).toMatch(/SECRET/)
+    expect(text).not.toMatch(/SECRET/)
+    const [alert] = await hook.waitFor(1)
+    expect(alert?.body.event).toBe('reload_failed')
+    expect(JSON.stringify(alert?.body)).not.toMatch(/SECRET/)
   })
 })
