@@ -7,6 +7,7 @@ const library = {
   express: 'src/adapters/express.ts',
   hono: 'src/adapters/hono.ts',
   redis: 'src/redis-entry.ts',
+  prometheus: 'src/prometheus-entry.ts',
   schema: 'src/schema-entry.ts',
 }
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
@@ -18,7 +19,7 @@ const shared = {
   // `import.meta.url` in the CommonJS build: src/_internal/lazy.ts and src/map/backup.ts resolve files from it.
   shims: true,
   define: { __COSTMAP_VERSION__: JSON.stringify(version) },
-  external: ['express', 'hono', 'ioredis', 'undici'],
+  external: ['express', 'hono', 'ioredis', 'undici', 'prom-client'],
 }
 
 // The two builds write into the same folder: clear it once, here, rather than let either clean up the other.

@@ -1,7 +1,7 @@
 /**
- * Helpers every layer may use and none owns: modules loaded on first use (zod, ofetch, node:crypto) and
+ * Helpers every layer may use and none owns: modules loaded on first use (zod, ofetch, node:crypto, prom-client) and
  * the atomic file write. Other folders import this folder through this file only.
  * @module
  */
-export { nodeCrypto, ofetch, zod } from './lazy'
+export { nodeCrypto, ofetch, promClient, zod } from './lazy'
 export { writeFileAtomic } from './write-atomic'

@@ -8,6 +8,7 @@ import type * as Crypto from 'node:crypto'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import type * as Ofetch from 'ofetch'
+import type * as Prom from 'prom-client'
 import type * as Zod from 'zod'
 
 const requireHere = createRequire(import.meta.url)
@@ -32,6 +33,7 @@ function load<T>(name: string): T {
 
 let zodModule: typeof Zod | undefined
 let ofetchModule: typeof Ofetch | undefined
+let promModule: typeof Prom | undefined
 
 /**
  * @internal zod, for the schemas (src/map/schema.ts builds them on first use).
@@ -50,3 +52,10 @@ export const ofetch = (): typeof Ofetch => (ofetchModule ??= load<typeof Ofetch>
  * @example `nodeCrypto().createHash('sha256')`
  */
 export const nodeCrypto = (): typeof Crypto => (crypto ??= requireHere('node:crypto') as typeof Crypto)
+
+/**
+ * @internal prom-client (an optional peer), for the handler's `metrics` option only: the core never needs it.
+ * @throws Error `MODULE_NOT_FOUND` when it is not installed
+ * @example `const { Registry } = promClient()`
+ */
+export const promClient = (): typeof Prom => (promModule ??= load<typeof Prom>('prom-client'))

@@ -5,7 +5,14 @@
  */
 import type { IncomingMessage } from 'node:http'
 import express, { type Router } from 'express'
-import { answerNode, type CostMapHandlerOptions, createCostMapHandler, ROUTE_PATHS, toWebRequest } from '../http'
+import {
+  answerNode,
+  type CostMapHandlerOptions,
+  createCostMapHandler,
+  MODEL_BY_ID_PREFIX,
+  ROUTE_PATHS,
+  toWebRequest,
+} from '../http'
 import type { ModelCostMap } from '../store'
 
 /**
@@ -41,7 +48,7 @@ export function costMapRoutes(costs: ModelCostMap, options: CostMapHandlerOption
   const { basePath, ...rest } = options
   const handler = createCostMapHandler(costs, rest)
   const router = express.Router()
-  router.all([...ROUTE_PATHS], (req, res, next) => {
+  router.all([...ROUTE_PATHS, `${MODEL_BY_ID_PREFIX}*id`], (req, res, next) => {
     // Errors are answered here, not passed to next(): Express's own error page shows the stack trace.
     const produce = () => handler(toWebRequest(req, consumedBody(req as IncomingMessage & { body?: unknown })))
     answerNode(req, res, produce, options.logger, () => void next())

@@ -4,7 +4,7 @@
  * @module
  */
 import { Hono } from 'hono'
-import { type CostMapHandlerOptions, createCostMapHandler, ROUTE_PATHS } from '../http'
+import { type CostMapHandlerOptions, createCostMapHandler, MODEL_BY_ID_PREFIX, ROUTE_PATHS } from '../http'
 import type { ModelCostMap } from '../store'
 
 /**
@@ -36,7 +36,8 @@ export type CostMapApp = Hono & { dispose(): void }
 export function costMapRoutes(costs: ModelCostMap, options: CostMapHandlerOptions = {}): CostMapApp {
   const handler = createCostMapHandler(costs, options)
   const app = new Hono()
-  for (const path of ROUTE_PATHS) app.all(path, async (c) => (await handler(c.req.raw)) ?? c.notFound())
+  for (const path of [...ROUTE_PATHS, `${MODEL_BY_ID_PREFIX}*`])
+    app.all(path, async (c) => (await handler(c.req.raw)) ?? c.notFound())
   return Object.assign(app, { dispose: () => handler.dispose() })
 }
 

@@ -39,6 +39,13 @@ export const serve: Command = {
       arg: '<url|file>',
       description: 'the map to sync from (default: env LITELLM_MODEL_COST_MAP_URL, else upstream)',
     },
+    'notify-url': {
+      type: 'string',
+      arg: '<url>',
+      description: 'POST an alert here on a map change, a failed sync, a held map (Slack/Teams webhook)',
+    },
+    metrics: { type: 'boolean', description: 'serve Prometheus metrics on GET /metrics (needs prom-client)' },
+    'public-metrics': { type: 'boolean', description: 'serve /metrics without a key (implies --metrics)' },
   },
   notes: [
     'Serves the bundled map at once and fetches the remote one in the background; without network access',
@@ -47,6 +54,8 @@ export const serve: Command = {
     'Example:',
     '  costmap serve --config config.yaml --master-key sk-1234',
     '  curl -X POST "http://localhost:4000/reload/model_cost_map" -H "Authorization: Bearer sk-1234"',
+    '  curl "http://localhost:4000/model/cost_map/syncs" -H "Authorization: Bearer sk-1234"',
+    '  curl "http://localhost:4000/health/readiness"',
   ].join('\n'),
   async run({ values, out }) {
     const port = intOption(values, 'port', 4000, 0, 65535)
@@ -60,20 +69,37 @@ export const serve: Command = {
       info: (line: unknown) => out.print(JSON.stringify(line)),
       warn: (message: string) => out.error(message),
     }
-    const costs = new ModelCostMap({ ...(url ? { url: mapLocation(url) } : {}), logger })
-    let server: Server
+    const notifyUrl = stringOption(values, 'notify-url')
+    if (notifyUrl !== undefined && !/^https?:\/\/[^/]/i.test(notifyUrl))
+      throw new UsageError(`--notify-url must be an http(s) URL, got '${notifyUrl}'`)
+    const metrics = values['public-metrics'] ? { public: true } : values.metrics === true
+    // Bound first: a busy port is one line, before any fetch could report anything.
+    const server = createServer()
+    server.on('connect', refuseConnect)
+    await listen(server, port, host)
+    let costs: ModelCostMap
+    try {
+      costs = new ModelCostMap({
+        ...(url ? { url: mapLocation(url) } : {}),
+        ...(notifyUrl ? { notify: { url: notifyUrl } } : {}),
+        logger,
+      })
+    } catch (error) {
+      await close(server)
+      throw error
+    }
     try {
       const handler = createCostMapHandler(costs, {
         masterKey,
         modelList: config?.modelList ?? [],
         resolveEnv: (name) => out.env[name],
         logger,
+        metrics,
       })
-      server = createServer(toNodeListener(handler, { logger }))
-      server.on('connect', refuseConnect)
-      await listen(server, port, host)
+      server.on('request', toNodeListener(handler, { logger }))
     } catch (error) {
       costs.dispose()
+      await close(server)
       throw error
     }
     const { port: bound } = server.address() as AddressInfo

@@ -11,6 +11,16 @@ import { count, type Output, paint, printJson, table } from './format'
 interface Client {
   get(path: string): Promise<Record<string, unknown>>
 }
+
+/** An answer that was not 2xx (its status kept, to tell a missing route from a failure). */
+class HttpStatusError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message)
+  }
+}
 interface State {
   status: Record<string, unknown>
   source: Record<string, unknown>
@@ -19,7 +29,8 @@ interface State {
 /** @internal `costmap status`. */
 export const status: Command = {
   name: 'status',
-  summary: "A running server's cost map: last and next sync, source, model count and sha256.",
+  summary:
+    "A running server's cost map: last and next sync, sync successes and failures, source, model count and sha256.",
   args: '',
   positionals: [0, 0],
   options: {
@@ -68,7 +79,10 @@ function createClient(server: string, key: string, timeoutMs: number): Client {
       if (!response.ok) {
         const detail = (body as { detail?: unknown } | undefined)?.detail
         const reason = typeof detail === 'string' ? detail : JSON.stringify(detail)
-        throw new Error(`${server}${path} answered HTTP ${response.status}${detail ? `: ${reason}` : ''}`)
+        throw new HttpStatusError(
+          `${server}${path} answered HTTP ${response.status}${detail ? `: ${reason}` : ''}`,
+          response.status,
+        )
       }
       if (typeof body !== 'object' || body === null) throw new Error(`${server}${path} did not answer a JSON object`)
       return body as Record<string, unknown>
@@ -84,8 +98,12 @@ async function readState(client: Client): Promise<State> {
   return { status, source }
 }
 
+/** The cost map's models: costmap's own route; LiteLLM's proxy (which lacks it) lists them on /v1/models. */
 async function modelIds(client: Client): Promise<Set<string>> {
-  const { data } = await client.get('/v1/models')
+  const { data } = await client.get('/model/cost_map/models').catch((error) => {
+    if (error instanceof HttpStatusError && error.status === 404) return client.get('/v1/models')
+    throw error
+  })
   return new Set(Array.isArray(data) ? data.map((m) => String((m as { id?: unknown }).id)) : [])
 }
 
@@ -153,6 +171,14 @@ function printState(out: Output, server: string, { status, source }: State): voi
     ['last sync', status.last_run ? String(status.last_run) : 'never'],
     ['next sync', status.next_run ? `${status.next_run}${every}` : 'not scheduled'],
   ]
+  // costmap's sync counts (LiteLLM's proxy does not report them).
+  if (typeof status.success_count === 'number' && typeof status.failure_count === 'number') {
+    const total = status.success_count + status.failure_count
+    const rate = total ? ` (${((100 * status.success_count) / total).toFixed(1)}% ok)` : ''
+    rows.push(['syncs', `${count(status.success_count)} ok, ${count(status.failure_count)} failed${rate}`])
+    rows.push(['last success', status.last_success ? String(status.last_success) : 'never'])
+    rows.push(['last failure', status.last_failure ? String(status.last_failure) : 'never'])
+  }
   if (source.fallback_reason) rows.push(['fallback', paint(out.color, 'yellow', String(source.fallback_reason))])
   if (source.last_error) rows.push(['last error', paint(out.color, 'red', String(source.last_error))])
   out.print(table(rows, { color: false }))

@@ -40,8 +40,17 @@ export const sync: Command = {
     const changes = diffCostMaps(against.built.map, built.map)
     const target = stringOption(values, 'out')
     if (target !== undefined) await writeAtomic(target, fetched.text)
+    // The fields of a ReloadResult, so a script reads `costmap sync --json` as it reads the reload route.
+    const status = after.sha256 === against.sha256 || !changed(changes) ? 'unchanged' : 'success'
     if (values.json)
-      return printJson(out, { ...summary(after), against: summary(against), ...changes, out: target ?? null })
+      return printJson(out, {
+        status,
+        ...summary(after),
+        against: summary(against),
+        ...changes,
+        price_changes_truncated: false,
+        out: target ?? null,
+      })
     out.print(`Fetched ${fetched.location}: ${count(built.report.model_count)} models, sha256 ${fetched.sha256}`)
     if (built.report.dropped.length) out.print(`  ${count(built.report.dropped.length)} invalid entries left out`)
     out.print(`Compared with ${against.location} (${count(against.built.report.model_count)} models)\n`)
@@ -161,8 +170,12 @@ export function changeText(old: number | null, now: number | null): string {
   return `${rounded > 0 ? '+' : '-'}${decimal(Math.abs(rounded), 0)}%`
 }
 
+function changed(d: CostMapDiff): boolean {
+  return d.new_models.length > 0 || d.removed_models.length > 0 || d.changed_models.length > 0
+}
+
 function printDiff(out: Output, d: CostMapDiff, maps: Maps): void {
-  if (!d.new_models.length && !d.removed_models.length && !d.changed_models.length) {
+  if (!changed(d)) {
     out.print('No changes.')
     return
   }

@@ -146,13 +146,17 @@ const CREATED = 1677610602
 
 /**
  * @internal `/v1/models` data: each model group once; a wildcard group (`*`, `openai/*`) expands to the
- * cost-map models it matches, as LiteLLM's proxy does; no deployments at all lists the whole cost map.
+ * cost-map models it matches, as LiteLLM's proxy does; no deployments list nothing (`/model/cost_map/models`
+ * lists the cost map, as the group `*` would).
  * @example
  * ```ts
  * listModels(costs.snapshot.map, registry.list())[0] // { id: 'gpt-4', object: 'model', created: 1677610602, owned_by: 'openai' }
  * ```
  */
-export function listModels(map: CostMapData, deployments: readonly StoredDeployment[]): Array<Record<string, unknown>> {
+export function listModels(
+  map: CostMapData,
+  deployments: readonly Pick<Deployment, 'model_name' | 'litellm_params'>[],
+): Array<Record<string, unknown>> {
   const seen = new Set<string>()
   const out: Array<Record<string, unknown>> = []
   const add = (id: string, ownedBy: string) => {
@@ -160,8 +164,7 @@ export function listModels(map: CostMapData, deployments: readonly StoredDeploym
     seen.add(id)
     out.push({ id, object: 'model', created: CREATED, owned_by: ownedBy })
   }
-  const groups = deployments.length ? deployments : [{ model_name: '*', litellm_params: { model: '*' } }]
-  for (const d of groups) {
+  for (const d of deployments) {
     if (!d.model_name.includes('*')) {
       add(d.model_name, providerOf(d, costMapInfo(map, d)) ?? 'openai')
       continue

@@ -5,13 +5,46 @@
  * @module
  */
 
+import type * as Prom from 'prom-client'
+import { promClient } from '../_internal'
+import { CostMapError, errorText } from '../errors'
 import type { Deployment, ModelCostMap } from '../store'
 import { type Authorize, type CostMapRole, createAuthenticator, forbidden } from './auth'
 import { DeploymentRegistry, type ResolveEnv } from './deployments'
+import { type CostMapMetrics, defineCostMapMetrics } from './metrics'
 import { deleteModel, modelInfo, models, newModel, updateModel } from './models'
+import { costMapModels, modelById, openAiError, readiness, syncs } from './operations'
 import { createTokenBucket, type RateLimitOptions } from './rate-limit'
 import { checkDeclaredLength, failure, type HandlerLogger, HttpError, json, readJsonBody, warnTo } from './respond'
-import { cancel, history, reload, schedule, source } from './routes'
+import { cancel, history, reload, schedule, scheduleStatus, source } from './routes'
+
+/**
+ * A prom-client `Registry` (typed by shape, so the core's types do not need prom-client installed).
+ *
+ * @example
+ * ```ts
+ * const registry: MetricsRegistry = new (await import('prom-client')).Registry()
+ * ```
+ */
+export interface MetricsRegistry {
+  metrics(): Promise<string>
+  readonly contentType: string
+}
+
+/**
+ * `GET /metrics` of the handler (Prometheus text; needs the optional peer prom-client).
+ *
+ * @example
+ * ```ts
+ * createCostMapHandler(costs, { masterKey, metrics: { public: true } })
+ * ```
+ */
+export interface MetricsOptions {
+  /** Serve `/metrics` without a key (for a scraper on a private network). @default false (admin or viewer) */
+  public?: boolean
+  /** Put the metrics in this registry (e.g. prom-client's global `register`). @default a registry of their own */
+  registry?: MetricsRegistry
+}
 
 /**
  * Options of {@link createCostMapHandler} and of both `costMapRoutes` adapters.
@@ -30,7 +63,10 @@ export interface CostMapHandlerOptions {
   modelList?: readonly Deployment[]
   /** Resolves `os.environ/NAME` values of `modelList` (used for LiteLLM's ids only; never returned). */
   resolveEnv?: ResolveEnv
-  /** Token bucket shared by reload, schedule and cancel; `false` turns it off. @default burst 5, 6 per minute */
+  /**
+   * Token bucket shared by reload and schedule (cancel is never limited; a 4xx answer gives its token back);
+   * `false` turns it off. @default burst 5, 6 per minute
+   */
   rateLimit?: RateLimitOptions | false
   /** Largest accepted request body. @default 102400 (100 KiB) */
   maxBodyBytes?: number
@@ -40,6 +76,8 @@ export interface CostMapHandlerOptions {
   env?: Record<string, string | undefined>
   /** Receives unexpected errors (a throwing `authorize`, a bug); the client gets a generic 500. @default console.error */
   logger?: HandlerLogger
+  /** Serve Prometheus metrics on `GET /metrics` (loads prom-client, an optional peer). @default false */
+  metrics?: boolean | MetricsOptions
 }
 
 /**
@@ -66,6 +104,8 @@ interface Context {
 }
 interface Route {
   admin: boolean
+  /** No key needed (health, and `/metrics` when it is public). */
+  open?: boolean
   /** Reads a JSON body (model management). */
   body?: boolean
   /** Goes through the token bucket (the calls that fetch or re-arm timers). */
@@ -88,7 +128,15 @@ export const ROUTE_PATHS: readonly string[] = Object.freeze([
   '/model/new',
   '/model/update',
   '/model/delete',
+  '/model/cost_map/syncs',
+  '/model/cost_map/models',
+  '/health/liveliness',
+  '/health/readiness',
+  '/metrics',
 ])
+
+/** @internal The one path prefix the handler owns: `GET /v1/models/{id}` (ids may contain `/`). */
+export const MODEL_BY_ID_PREFIX = '/v1/models/'
 
 /**
  * Builds the route handler. Paths and JSON shapes are LiteLLM's proxy routes; errors are `{ "detail": … }`.
@@ -113,16 +161,29 @@ export function createCostMapHandler(costs: ModelCostMap, options: CostMapHandle
   )
   const maxBodyBytes = options.maxBodyBytes ?? 102_400
   const basePath = (options.basePath ?? '').replace(/\/+$/, '')
+  const metrics = options.metrics ? createMetrics(costs, options.metrics) : undefined
 
   const routes: Record<string, Partial<Record<Method, Route>>> = {
     '/reload/model_cost_map': { POST: { admin: true, limited: true, run: () => reload(costs) } },
     '/schedule/model_cost_map_reload': {
       POST: { admin: true, limited: true, run: ({ url }) => schedule(costs, url) },
-      DELETE: { admin: true, limited: true, run: () => cancel(costs) },
+      // Stopping a schedule is never refused: it is what an operator does when reloads misbehave.
+      DELETE: { admin: true, run: () => cancel(costs) },
     },
-    '/schedule/model_cost_map_reload/status': { GET: { admin: false, run: () => costs.scheduleStatus() } },
+    '/schedule/model_cost_map_reload/status': { GET: { admin: false, run: () => scheduleStatus(costs) } },
     '/model/cost_map/source': { GET: { admin: false, run: () => source(costs) } },
     '/model/cost_map/history': { GET: { admin: false, run: () => history(costs) } },
+    '/model/cost_map/syncs': { GET: { admin: false, run: ({ url }) => syncs(costs, url) } },
+    '/model/cost_map/models': { GET: { admin: false, run: () => costMapModels(costs) } },
+    '/health/liveliness': { GET: { admin: false, open: true, run: () => "I'm alive!" } },
+    '/health/readiness': { GET: { admin: false, open: true, run: () => readiness(costs) } },
+    ...(metrics
+      ? {
+          '/metrics': {
+            GET: { admin: false, open: metrics.open, run: () => metricsResponse(metrics.metrics.registry) },
+          },
+        }
+      : {}),
     '/model/info': { GET: { admin: false, run: ({ url }) => modelInfo(costs, registry, url) } },
     '/v1/model/info': { GET: { admin: false, run: ({ url }) => modelInfo(costs, registry, url) } },
     '/v1/models': { GET: { admin: false, run: () => models(costs, registry) } },
@@ -131,34 +192,97 @@ export function createCostMapHandler(costs: ModelCostMap, options: CostMapHandle
     '/model/delete': { POST: { admin: true, body: true, run: ({ body }) => deleteModel(registry, body) } },
   }
 
-  const handle = async (request: Request): Promise<Response | null> => {
-    try {
-      const url = new URL(request.url)
-      const path = ownPath(url.pathname, basePath)
-      const methods = path === undefined ? undefined : routes[path]
-      if (!methods) return null
-      const head = request.method === 'HEAD'
-      const route = methods[(head ? 'GET' : request.method) as Method]
-      if (!route) throw new HttpError(405, 'Method Not Allowed', { allow: Object.keys(methods).join(', ') })
+  const modelRoute: Partial<Record<Method, Route>> = {
+    GET: { admin: false, run: ({ url }) => modelById(costs, registry, modelId(url.pathname)) },
+  }
+
+  const answer = async (request: Request, url: URL, methods: Partial<Record<Method, Route>>): Promise<Response> => {
+    const head = request.method === 'HEAD'
+    const route = methods[(head ? 'GET' : request.method) as Method]
+    if (!route) throw new HttpError(405, 'Method Not Allowed', { allow: Object.keys(methods).join(', ') })
+    if (!route.open) {
       const role: CostMapRole = await auth.role(request)
       if (route.admin && role !== 'admin') throw forbidden(role)
-      if (route.limited) {
-        const wait = bucket.take()
-        if (wait > 0)
-          throw new HttpError(429, 'Too many reload requests; try again later', { 'retry-after': String(wait) })
-      }
+    }
+    let taken = false
+    if (route.limited) {
+      const wait = bucket.take()
+      if (wait > 0)
+        throw new HttpError(429, 'Too many reload requests; try again later', { 'retry-after': String(wait) })
+      taken = true
+    }
+    let result: unknown
+    try {
       let body: unknown
       if (route.body) body = await readJsonBody(request, maxBodyBytes)
       else checkDeclaredLength(request, maxBodyBytes)
-      const result = await route.run({ url, body })
-      const response = json(200, result)
-      return head ? new Response(null, { status: 200, headers: response.headers }) : response
+      result = await route.run({ url, body })
+    } catch (error) {
+      // A client mistake (hours=0) fetched nothing: it does not use up the budget of real reloads.
+      if (taken && error instanceof HttpError && error.status < 500) bucket.refund()
+      throw error
+    }
+    const response = result instanceof Response ? result : json(200, result)
+    return head ? new Response(null, { status: 200, headers: response.headers }) : response
+  }
+
+  const handle = async (request: Request): Promise<Response | null> => {
+    let openAi = false
+    try {
+      const url = new URL(request.url)
+      const path = ownPath(url.pathname, basePath)
+      const byId = path?.startsWith(MODEL_BY_ID_PREFIX) === true && path.length > MODEL_BY_ID_PREFIX.length
+      const methods = path === undefined ? undefined : byId ? modelRoute : routes[path]
+      if (!methods) return null
+      openAi = path === '/v1/models' || byId
+      return await answer(request, url, methods)
     } catch (error) {
       // The promise never rejects: a host (Hono, Bun, a Next.js route) gets an answer, never an exception.
-      return failure(error, options.logger, `${request.method} ${safePath(request.url)}`)
+      const response = failure(error, options.logger, `${request.method} ${safePath(request.url)}`)
+      // OpenAI's clients read `error.message`; FastAPI's `detail` would show as "(no body)".
+      return openAi ? openAiError(response) : response
     }
   }
-  return Object.assign(handle, { dispose: () => registry.dispose() })
+  return Object.assign(handle, {
+    dispose: () => {
+      registry.dispose()
+      metrics?.metrics.dispose()
+    },
+  })
+}
+
+/** The metrics of a handler: prom-client loaded now, so a missing install fails at startup, not at a scrape. */
+function createMetrics(costs: ModelCostMap, option: true | MetricsOptions): { metrics: CostMapMetrics; open: boolean } {
+  const settings = option === true ? {} : option
+  let prom: typeof Prom
+  try {
+    prom = promClient()
+  } catch (error) {
+    throw new CostMapError(
+      'INVALID_ARGUMENT',
+      `[costmap] the metrics option needs prom-client: npm install prom-client (${errorText(error)})`,
+      { cause: error },
+    )
+  }
+  const registry = (settings.registry as Prom.Registry | undefined) ?? new prom.Registry()
+  return { metrics: defineCostMapMetrics(prom, costs, registry), open: settings.public === true }
+}
+
+async function metricsResponse(registry: MetricsRegistry): Promise<Response> {
+  return new Response(await registry.metrics(), {
+    status: 200,
+    headers: { 'content-type': registry.contentType, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' },
+  })
+}
+
+/** The id of `/v1/models/{id}`, percent-decoded (`openai%2Fgpt-4o` and `openai/gpt-4o` are the same id). */
+function modelId(pathname: string): string {
+  const raw = pathname.slice(pathname.indexOf(MODEL_BY_ID_PREFIX) + MODEL_BY_ID_PREFIX.length)
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    throw new HttpError(400, 'The model id is not a valid percent-encoded string')
+  }
 }
 
 /** The path of a request for a log line: no query (it may carry a key), never a throw. */

@@ -5,6 +5,15 @@
  */
 export type { Authorize, CostMapRole } from './auth'
 export { deploymentSchemas, type ResolveEnv } from './deployments'
-export { type CostMapHandler, type CostMapHandlerOptions, createCostMapHandler, ROUTE_PATHS } from './handler'
+export {
+  type CostMapHandler,
+  type CostMapHandlerOptions,
+  createCostMapHandler,
+  type MetricsOptions,
+  type MetricsRegistry,
+  MODEL_BY_ID_PREFIX,
+  ROUTE_PATHS,
+} from './handler'
+export { type CostMapMetrics, defineCostMapMetrics } from './metrics'
 export { answerNode, refuseConnect, toNodeListener, toWebRequest } from './node'
 export type { RateLimitOptions } from './rate-limit'

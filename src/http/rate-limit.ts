@@ -1,5 +1,6 @@
 /**
- * A token bucket for the routes that make the server fetch or re-arm timers (reload, schedule, cancel).
+ * A token bucket for the routes that make the server fetch or re-arm timers (reload, schedule). Cancel is
+ * never limited, and an answer that refused the client's input gives its token back.
  * Single-flight already merges concurrent reloads; the bucket stops a loop of sequential ones.
  * @module
  */
@@ -25,6 +26,8 @@ export interface RateLimitOptions {
 export interface TokenBucket {
   /** Takes one call: 0 when allowed, else the seconds to wait (for `Retry-After`). */
   take(): number
+  /** Gives back the call just taken (it was refused as a client mistake and did nothing). */
+  refund(): void
 }
 
 /**
@@ -36,7 +39,7 @@ export interface TokenBucket {
  * ```
  */
 export function createTokenBucket(options: RateLimitOptions | false = {}, now = () => Date.now()): TokenBucket {
-  if (options === false) return { take: () => 0 }
+  if (options === false) return { take: () => 0, refund: () => undefined }
   const burst = positive(options.burst, 5, 'burst')
   const perMs = positive(options.perMinute, 6, 'perMinute') / 60_000
   let tokens = burst
@@ -51,6 +54,9 @@ export function createTokenBucket(options: RateLimitOptions | false = {}, now = 
         return 0
       }
       return Math.max(1, Math.ceil((1 - tokens) / perMs / 1000))
+    },
+    refund() {
+      tokens = Math.min(burst, tokens + 1)
     },
   }
 }

@@ -11,7 +11,7 @@ const DECIMAL = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*$/
 
 /**
  * @internal `POST /reload/model_cost_map`. A failed reload keeps the active map and answers 502, as later
- * LiteLLM does.
+ * LiteLLM does; a good one says what changed (`status: 'unchanged'` when nothing did).
  * @example
  * ```ts
  * await reload(costs) // { message: 'Price data reloaded successfully! 2345 models updated.', status: 'success', … }
@@ -27,9 +27,16 @@ export async function reload(costs: ModelCostMap): Promise<Record<string, unknow
   }
   return {
     message: `Price data reloaded successfully! ${result.models_count} models updated.`,
-    status: 'success',
+    status: result.status,
     models_count: result.models_count,
     timestamp: result.timestamp,
+    new_models: result.new_models,
+    removed_models: result.removed_models,
+    changed_models: result.changed_models,
+    pricing_changes: result.pricing_changes,
+    price_changes: result.price_changes,
+    price_changes_truncated: result.price_changes_truncated,
+    sha256: result.sha256,
   }
 }
 
@@ -74,6 +81,24 @@ export function schedule(costs: ModelCostMap, url: URL): Record<string, unknown>
 export function cancel(costs: ModelCostMap): Record<string, unknown> {
   costs.cancelSchedule()
   return { message: 'Model cost map reload schedule cancelled', status: 'success', timestamp: new Date().toISOString() }
+}
+
+/**
+ * @internal `GET /schedule/model_cost_map_reload/status`: LiteLLM's four fields, then the sync counts.
+ * @example
+ * ```ts
+ * scheduleStatus(costs).success_count
+ * ```
+ */
+export function scheduleStatus(costs: ModelCostMap): Record<string, unknown> {
+  const { counts } = costs.syncs()
+  return {
+    ...costs.scheduleStatus(),
+    ...costs.lastSyncs(),
+    success_count: counts.success + counts.unchanged,
+    failure_count: counts.failed,
+    model_count: Object.keys(costs.snapshot.map).length,
+  }
 }
 
 /**

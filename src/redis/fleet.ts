@@ -13,10 +13,14 @@ import type {
   ReloadMode,
   ReloadResult,
   ScheduleStatus,
+  SyncRecord,
 } from '../store'
 import { Leader } from './leader'
 import { type FleetKeys, type FleetSettings, type FleetState, FORMAT, fleetKeys, parseRecord } from './protocol'
 import { FleetSchedule } from './schedule'
+
+/** Records kept in the fleet's sync log (as many as one instance keeps). */
+const SYNCS_KEPT = 100
 
 /** @internal See {@link createRedisCoordinator}. */
 export class RedisFleet implements Coordinator, FleetState {
@@ -111,6 +115,31 @@ export class RedisFleet implements Coordinator, FleetState {
     const out: Record<string, unknown> = {}
     for (const [id, json] of this.deployments) out[id] = JSON.parse(json)
     return out
+  }
+
+  recordSync(record: SyncRecord): void {
+    if (!this.connected()) return
+    const json = JSON.stringify({ ...record, instance_id: this.settings.instanceId })
+    this.redis
+      .multi()
+      .lpush(this.keys.syncs, json)
+      .ltrim(this.keys.syncs, 0, SYNCS_KEPT - 1)
+      .exec()
+      .catch((e: unknown) => this.noteError(e))
+  }
+
+  async fleetSyncs(): Promise<Array<SyncRecord & { instance_id: string }>> {
+    const raw = await this.redis.lrange(this.keys.syncs, 0, SYNCS_KEPT - 1)
+    // Whoever can write Redis could put anything there: only well-formed records are returned.
+    return raw.flatMap((text) => {
+      try {
+        const r = JSON.parse(text) as SyncRecord & { instance_id: string }
+        const ok = ['success', 'unchanged', 'failed'].includes(r?.status) && typeof r.timestamp === 'string'
+        return ok && typeof r.instance_id === 'string' ? [r] : []
+      } catch {
+        return []
+      }
+    })
   }
 
   async close(): Promise<void> {

@@ -51,6 +51,8 @@ export function fleetKeys(prefix: string) {
     deployments: `${prefix}deployments`,
     epoch: `${prefix}epoch`,
     events: `${prefix}events`,
+    /** The fleet's sync log: a list of JSON records, newest first, trimmed to the last 100. */
+    syncs: `${prefix}syncs`,
     blob: (sha256: string) => `${prefix}blob:${sha256}`,
   }
 }

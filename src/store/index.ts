@@ -13,6 +13,7 @@ export {
   type TimeInput,
   timeFromFileName,
 } from './history'
+export { scrubUrls } from './notify'
 export { type RepricedRecord, type RepriceOptions, repriceRecords } from './reprice'
 export { checkHours, retryDelay, type ScheduleStatus, setLongTimeout } from './scheduler'
 export { ModelCostMap } from './store'
@@ -25,8 +26,15 @@ export type {
   FleetRecord,
   ModelCostMapEvents,
   ModelCostMapOptions,
+  NotifyEvent,
+  NotifyOptions,
+  Readiness,
   ReloadMode,
   ReloadResult,
   Snapshot,
   SourceInfo,
+  SyncFailureReason,
+  SyncRecord,
+  SyncSummary,
+  SyncTrigger,
 } from './types'

@@ -5,6 +5,9 @@
 import type { CostMapDiff } from '../map'
 import type { ReloadResult } from './types'
 
+/** How many price changes a ReloadResult lists: a route answer and a webhook stay small. */
+export const PRICE_CHANGES_SHOWN = 100
+
 /** @internal A ReloadResult for the map now active. */
 export function reloadResult(
   status: ReloadResult['status'],
@@ -19,6 +22,8 @@ export function reloadResult(
     new_models: diff?.new_models ?? [],
     removed_models: diff?.removed_models ?? [],
     pricing_changes: diff?.pricing_changes ?? 0,
+    price_changes: diff?.price_changes.slice(0, PRICE_CHANGES_SHOWN) ?? [],
+    price_changes_truncated: (diff?.price_changes.length ?? 0) > PRICE_CHANGES_SHOWN,
     changed_models: diff?.changed_models ?? [],
     source: active.source,
     sha256: active.sha256,
@@ -36,5 +41,6 @@ export function syncLogLine(result: ReloadResult): Record<string, unknown> {
     models_updated: result.new_models.length + result.changed_models.length + result.removed_models.length,
     new_models: result.new_models,
     pricing_changes: result.pricing_changes,
+    error: result.error,
   }
 }

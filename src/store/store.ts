@@ -30,8 +30,10 @@ import {
   parseTime,
   type TimeInput,
 } from './history'
+import { createNotifier } from './notify'
 import { syncLogLine } from './reload'
 import { checkHours, Scheduler, type ScheduleStatus } from './scheduler'
+import { failureReason, SyncLog, withCounts } from './syncs'
 import type {
   CoordinationStatus,
   Coordinator,
@@ -39,10 +41,16 @@ import type {
   FetchedMap,
   FleetRecord,
   ModelCostMapOptions,
+  Readiness,
   ReloadMode,
   ReloadResult,
   SourceInfo,
+  SyncFailureReason,
+  SyncSummary,
+  SyncTrigger,
 } from './types'
+
+const TRIGGERS: Record<ReloadMode, SyncTrigger> = { manual: 'manual', scheduled: 'schedule', start: 'startup' }
 
 /**
  * A hot-swappable LiteLLM cost map with reloads, a schedule, events and bound pricing helpers.
@@ -76,6 +84,10 @@ export class ModelCostMap extends SnapshotStore {
   /** Views of past maps, valid for one current snapshot (registrations apply to every time). */
   private views = new Map<HistoryEntry, PriceView>()
   private viewsFor: object | null = null
+  private readonly syncLog = new SyncLog()
+  /** Why the attempt now settling failed (set with its `failed` result, read when it is recorded). */
+  private failedAs: SyncFailureReason | null = null
+  private readonly createdAt = Date.now()
 
   constructor(options: ModelCostMapOptions = {}) {
     super(options)
@@ -86,8 +98,19 @@ export class ModelCostMap extends SnapshotStore {
       if (!this.mapHistory.last() && options.history.record !== false) this.recordActive()
     }
     this.forced = resolveLoadOptions(options.url, options).local
-    this.scheduler = new Scheduler(async () => (await this.reload()).status !== 'failed', options.scheduleJitter)
+    this.scheduler = new Scheduler(
+      async () => (await this.reloadAs('scheduled')).status !== 'failed',
+      options.scheduleJitter,
+    )
     this.coordinator = options.coordinator
+    if (options.notify) {
+      try {
+        createNotifier(this, options.notify, (message) => this.warn(message))
+      } catch (error) {
+        this.release()
+        throw error
+      }
+    }
     if (options.scheduleHours !== undefined && !this.coordinator) this.schedule(options.scheduleHours)
     this.ready = options.autoLoad === false && !this.coordinator ? Promise.resolve() : this.start()
   }
@@ -148,6 +171,79 @@ export class ModelCostMap extends SnapshotStore {
       last_error: this.lastError,
     }
     return this.coordinator ? { ...info, coordination: this.coordinator.status() } : info
+  }
+
+  /**
+   * The last 100 sync attempts (newest first) and the counts of every attempt since start.
+   *
+   * @example
+   * ```ts
+   * const { counts, success_rate, data } = costs.syncs()
+   * ```
+   */
+  syncs(): SyncSummary {
+    return this.syncLog.summary()
+  }
+
+  /**
+   * The fleet's sync log: the last 100 attempts of every instance (newest first, each with its
+   * `instance_id`), counted over those; without a coordinator, {@link syncs}.
+   *
+   * @throws {CostMapError} `FETCH_FAILED` when the coordinator cannot be read (Redis down)
+   * @example
+   * ```ts
+   * const { data } = await costs.fleetSyncs() // data[0].instance_id
+   * ```
+   */
+  async fleetSyncs(): Promise<SyncSummary> {
+    if (!this.coordinator?.fleetSyncs) return this.syncs()
+    try {
+      return withCounts(await this.coordinator.fleetSyncs())
+    } catch (error) {
+      throw new CostMapError('FETCH_FAILED', `[costmap] could not read the fleet's sync log: ${errorText(error)}`, {
+        cause: error,
+      })
+    }
+  }
+
+  /** When the last sync that did not fail and the last failed one settled (ISO strings or null). @example `costs.lastSyncs().last_failure` */
+  lastSyncs(): { last_success: string | null; last_failure: string | null } {
+    return { last_success: this.syncLog.lastSuccess, last_failure: this.syncLog.lastFailure }
+  }
+
+  /**
+   * Whether this instance serves the map it should: `degraded` while it serves a local map (the bundled
+   * backup or the cache file) because the last fetch failed, or when the last good sync is older than twice
+   * the schedule's interval.
+   *
+   * @example
+   * ```ts
+   * costs.readiness().status // 'healthy'
+   * ```
+   */
+  readiness(now = Date.now()): Readiness {
+    const reasons: string[] = []
+    if (this.base.source === 'local' && !this.forced && this.lastError !== null) {
+      reasons.push(`serving a local map because the last sync failed: ${this.lastError}`)
+    }
+    const hours = this.scheduleStatus().interval_hours
+    const lastGood = this.syncLog.lastSuccess === null ? this.createdAt : Date.parse(this.syncLog.lastSuccess)
+    if (hours !== null && now - lastGood > 2 * hours * 3_600_000) {
+      reasons.push(`no successful sync for over twice the schedule's ${hours} h`)
+    }
+    return {
+      status: reasons.length ? 'degraded' : 'healthy',
+      reasons,
+      map: {
+        source: this.base.source,
+        sha256: this.base.sha256,
+        model_count: Object.keys(this.current.map).length,
+        loaded_at: this.base.loadedAt,
+        age_seconds: Math.max(0, Math.round((now - Date.parse(this.base.loadedAt)) / 1000)),
+        fallback_reason: this.fallbackReason,
+      },
+      ...this.lastSyncs(),
+    }
   }
 
   /**
@@ -262,14 +358,15 @@ export class ModelCostMap extends SnapshotStore {
       return
     }
     if (this.forced || this.disposed) return
-    const result = await this.reload().catch(() => null)
+    const result = await this.reloadAs('start').catch(() => null)
     if (result?.status === 'failed' && this.base.source === 'local') this.fallbackReason = this.lastFailure
   }
 
   private reloadAs(mode: ReloadMode): Promise<ReloadResult> {
     if (this.disposed) return Promise.reject(new CostMapError('DISPOSED', '[costmap] this ModelCostMap was disposed'))
+    const started = performance.now()
     this.inflight ??= (this.coordinator ? this.coordinator.reload(mode) : this.runReload())
-      .then((result) => this.finish(result))
+      .then((result) => this.finish(result, TRIGGERS[mode], started))
       .finally(() => {
         this.inflight = null
       })
@@ -301,7 +398,7 @@ export class ModelCostMap extends SnapshotStore {
       return { ...candidate, url: options.url }
     } catch (error) {
       this.lastFailure = fallbackReason(error)
-      return this.fail(errorText(error))
+      return this.fail(errorText(error), failureReason(error))
     } finally {
       this.abort = null
     }
@@ -310,7 +407,7 @@ export class ModelCostMap extends SnapshotStore {
   /** Applies a fetched map and queues it for the cache file. */
   private async applyFetched(fetched: FetchedMap): Promise<ReloadResult> {
     const result = this.apply(fetched, 'remote', fetched.url, fetched.etag, fetched.text)
-    if (this.options.cacheFile && result.status === 'success') {
+    if (this.options.cacheFile && this.base.built === fetched.built) {
       const meta = { sha256: fetched.sha256, etag: fetched.etag, url: fetched.url, fetched_at: this.base.loadedAt }
       // In the background: a slow or hung disk must not hold this reload or the next ones.
       const { timeoutMs } = resolveLoadOptions(this.options.url, this.options)
@@ -322,6 +419,15 @@ export class ModelCostMap extends SnapshotStore {
 
   /** A map another instance published: verified again here, because Redis content is not trusted blindly. */
   private async adopt(text: string, record: FleetRecord): Promise<ReloadResult> {
+    // Outside a reload of this instance, the map is another instance's sync: recorded as the fleet's.
+    if (this.inflight === null) {
+      const started = performance.now()
+      return this.finish(await this.adoptChecked(text, record), 'fleet', started, false)
+    }
+    return this.adoptChecked(text, record)
+  }
+
+  private async adoptChecked(text: string, record: FleetRecord): Promise<ReloadResult> {
     try {
       const sha256 = await sha256Hex(text)
       if (sha256 !== record.sha256) {
@@ -333,7 +439,7 @@ export class ModelCostMap extends SnapshotStore {
       const built = this.admit(text, sha256)
       return await this.applyFetched({ built, sha256, text, etag: record.etag, url: record.url })
     } catch (error) {
-      return this.fail(errorText(error))
+      return this.fail(errorText(error), failureReason(error))
     }
   }
 
@@ -378,7 +484,7 @@ export class ModelCostMap extends SnapshotStore {
       fetch: (etag) => this.fetchNext(etag),
       apply: (fetched) => this.applyFetched(fetched),
       adopt: (text, record) => this.adopt(text, record),
-      fail: (error) => this.fail(error),
+      fail: (error) => this.fail(error, 'coordinator'),
       unchanged: () => this.result('unchanged', null),
       reload: (mode) => this.reloadAs(mode),
       scheduleChanged: (status) => this.emitter.emit('schedule', status),
@@ -396,7 +502,8 @@ export class ModelCostMap extends SnapshotStore {
     text?: string,
   ): ReloadResult {
     const before = this.base
-    if (next.sha256 && next.sha256 === before.sha256 && source === before.source) return this.result('unchanged', null)
+    const same = next.sha256 !== '' && next.sha256 === before.sha256
+    if (same && source === before.source) return this.result('unchanged', null)
     const diff = this.diffTo(next.built.map)
     this.lastDiff = null
     this.etag = etag
@@ -404,6 +511,8 @@ export class ModelCostMap extends SnapshotStore {
     this.lastError = null
     this.swap({ built: next.built, sha256: next.sha256, source, url, loadedAt: new Date().toISOString(), text, etag })
     this.recordActive(text ?? next.text)
+    // The same bytes from another source (the first fetch of a map identical to the backup) change no price.
+    if (same) return this.result('unchanged', null)
     const result = this.result('success', null, diff)
     this.emitter.emit('change', { ...result, previous_sha256: before.sha256, price_changes: diff.price_changes })
     return result
@@ -448,16 +557,41 @@ export class ModelCostMap extends SnapshotStore {
     return diff
   }
 
-  private fail(error: string): ReloadResult {
+  private fail(error: string, reason: SyncFailureReason): ReloadResult {
+    this.failedAs = reason
+    // A fetch cut short by dispose() is no failure worth reporting (a server that could not start).
+    if (this.disposed) return this.result('failed', error)
     this.lastError = error
     this.emitter.emit('reload_failed', { error, keptVersion: this.current.version })
     this.warn(`reload failed, current pricing data was kept: ${error}`)
     return this.result('failed', error)
   }
 
-  private finish(result: ReloadResult): ReloadResult {
-    this.emitter.emit('reload', result)
-    this.options.logger?.info?.(syncLogLine(result))
+  /** Records a settled attempt; `announce` = a reload of this instance (the `reload` event, the log line). */
+  private finish(result: ReloadResult, trigger: SyncTrigger, started: number, announce = true): ReloadResult {
+    const reason = result.status === 'failed' ? (this.failedAs ?? 'fetch') : null
+    this.failedAs = null
+    if (this.disposed) return result
+    // A good fetch, an unchanged one too, means the upstream recovered.
+    if (result.status !== 'failed') this.lastError = null
+    const record = {
+      timestamp: result.timestamp,
+      trigger,
+      status: result.status,
+      error: result.error,
+      reason,
+      duration_ms: Math.round(performance.now() - started),
+      sha256: result.sha256,
+      models_count: result.models_count,
+      new_models: result.new_models.length,
+      pricing_changes: result.pricing_changes,
+    }
+    this.syncLog.add(record)
+    // A map adopted from the fleet is the sync of the instance that fetched it, already in the fleet's log.
+    if (trigger !== 'fleet') this.coordinator?.recordSync?.(record)
+    if (announce) this.emitter.emit('reload', result)
+    this.emitter.emit('sync', { record, result })
+    if (announce) this.options.logger?.info?.(syncLogLine(result))
     return result
   }
 

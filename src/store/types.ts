@@ -40,11 +40,91 @@ export interface ReloadResult {
   new_models: string[]
   removed_models: string[]
   pricing_changes: number
+  /** The first 100 price fields that moved (the `change` event lists them all), `old -> new` (USD per unit). */
+  price_changes: PriceChange[]
+  /** True when `price_changes` lists fewer than `pricing_changes`. */
+  price_changes_truncated: boolean
   changed_models: string[]
   source: 'remote' | 'local'
   sha256: string
   error: string | null
   timestamp: string
+}
+
+/**
+ * What started a sync: the first load, `costs.reload()` / the reload route, the schedule, or a map another
+ * instance of the fleet published.
+ */
+export type SyncTrigger = 'startup' | 'manual' | 'schedule' | 'fleet'
+
+/**
+ * Why a sync failed, for metrics and alerts: the transport (`fetch`, `http`, `timeout`), the content
+ * (`parse`, `integrity`), the price-change guard holding a map back (`price_guard`), or the fleet
+ * (`coordinator`).
+ */
+export type SyncFailureReason = 'fetch' | 'http' | 'timeout' | 'parse' | 'integrity' | 'price_guard' | 'coordinator'
+
+/**
+ * One sync attempt (`costs.syncs().data`, `GET /model/cost_map/syncs`).
+ *
+ * @example
+ * ```ts
+ * const last = costs.syncs().data[0] // { timestamp, trigger: 'schedule', status: 'unchanged', error: null, … }
+ * ```
+ */
+export interface SyncRecord {
+  timestamp: string
+  trigger: SyncTrigger
+  status: ReloadResult['status']
+  error: string | null
+  /** Why it failed, null unless `status` is `failed`. */
+  reason: SyncFailureReason | null
+  duration_ms: number
+  /** The active map's sha256 after the attempt. */
+  sha256: string
+  models_count: number
+  new_models: number
+  pricing_changes: number
+}
+
+/**
+ * The sync log as `costs.syncs()` returns it: newest first, with counts over every attempt since start.
+ *
+ * @example
+ * ```ts
+ * const { counts, success_rate } = costs.syncs() // { success: 40, unchanged: 200, failed: 2 }, 0.99
+ * ```
+ */
+export interface SyncSummary {
+  data: SyncRecord[]
+  counts: { success: number; unchanged: number; failed: number }
+  /** Attempts that did not fail over all attempts (1 before the first). */
+  success_rate: number
+}
+
+/**
+ * Whether this instance serves a map it should (`GET /health/readiness`): `degraded` when it serves the
+ * bundled backup because the remote map failed, or when the last good sync is older than twice the schedule.
+ *
+ * @example
+ * ```ts
+ * if (costs.readiness().status === 'degraded') page(costs.readiness().reasons)
+ * ```
+ */
+export interface Readiness {
+  status: 'healthy' | 'degraded'
+  /** Why it is degraded (empty when healthy). */
+  reasons: string[]
+  map: {
+    source: 'remote' | 'local'
+    sha256: string
+    model_count: number
+    loaded_at: string
+    age_seconds: number
+    fallback_reason: string | null
+  }
+  last_success: string | null
+  last_failure: string | null
 }
 
 /**
@@ -81,6 +161,11 @@ export type ModelCostMapEvents = {
   change: ReloadResult & { previous_sha256: string; price_changes: PriceChange[] }
   /** Every reload attempt's result (success, unchanged or failed). */
   reload: ReloadResult
+  /**
+   * Every sync attempt once it settled, as `costs.syncs()` records it, with its result: reloads here and maps
+   * adopted from the fleet (what metrics and alerts count).
+   */
+  sync: { record: SyncRecord; result: ReloadResult }
   /** A reload failed and the active map (snapshot `keptVersion`) was kept. */
   reload_failed: { error: string; keptVersion: number }
   /** The schedule was set, cancelled or ran (here or, with a coordinator, anywhere in the fleet). */
@@ -132,9 +217,37 @@ export interface ModelCostMapOptions
    * the map active then; see {@link HistoryOptions}.
    */
   history?: HistoryOptions
+  /**
+   * Alerts: POSTs `{ event, text, ...result }` to `url` (a Slack or Teams incoming webhook works as it is)
+   * on a map change, a failed reload (once per distinct error) or a map held back by the price-change
+   * guard. From configuration only; a failed POST is logged and never affects a reload.
+   */
+  notify?: NotifyOptions
   /** `info` gets the structured sync log line of each reload; `warn` gets problems. @default none */
   logger?: { info?: (entry: Record<string, unknown>) => void; warn?: (message: string) => void }
 }
+
+/**
+ * Where and when {@link ModelCostMapOptions.notify} posts.
+ *
+ * @example
+ * ```ts
+ * new ModelCostMap({ notify: { url: process.env.SLACK_WEBHOOK_URL, events: ['reload_failed', 'held'] } })
+ * ```
+ */
+export interface NotifyOptions {
+  /** An http(s) URL. */
+  url: string
+  /** @default ['change', 'reload_failed', 'held'] */
+  events?: NotifyEvent[]
+  /** Extra request headers (an auth token). */
+  headers?: Record<string, string>
+  /** Per POST. @default 5000 */
+  timeoutMs?: number
+}
+
+/** `change`: a reload swapped the map; `reload_failed`: a reload failed; `held`: the price-change guard held a map back. */
+export type NotifyEvent = 'change' | 'reload_failed' | 'held'
 
 /**
  * A deployment in LiteLLM's `model_list` shape (config file, `/model/new` body): what a fleet shares and
@@ -248,5 +361,9 @@ export interface Coordinator {
   shareDeployment(id: string, value: unknown): Promise<void>
   /** The deployments shared so far (by id). */
   sharedDeployments(): Record<string, unknown>
+  /** Adds a sync attempt of this instance to the fleet's sync log (best effort: never throws, never waits). */
+  recordSync?(record: SyncRecord): void
+  /** The fleet's sync log, newest first, each record with the instance that made it. */
+  fleetSyncs?(): Promise<Array<SyncRecord & { instance_id: string }>>
   close(): Promise<void>
 }

@@ -38,7 +38,14 @@ describe('costmap status', () => {
     const report = JSON.parse(result.stdout)
     const source = costs.source()
     expect(report.server).toBe(url)
-    expect(report.status).toEqual(JSON.parse(JSON.stringify(costs.scheduleStatus())))
+    expect(report.status).toEqual({
+      ...JSON.parse(JSON.stringify(costs.scheduleStatus())),
+      last_success: null,
+      last_failure: null,
+      success_count: 0,
+      failure_count: 0,
+      model_count: source.model_count,
+    })
     expect(report.source).toMatchObject({
       source: source.source,
       model_count: source.model_count,
@@ -46,7 +53,10 @@ describe('costmap status', () => {
     })
   })
 
-  it('prints last sync, next sync, source, model count and sha256', async () => {
+  it('prints last sync, next sync, sync counts, source, model count and sha256', async () => {
+    upstreamBody = 'not json'
+    expect((await costs.reload()).status).toBe('failed')
+    upstreamBody = backupText()
     await costs.reload()
     costs.schedule(6)
     const result = await runCli(['status', '--server', url], { LITELLM_MASTER_KEY: KEY })
@@ -58,6 +68,10 @@ describe('costmap status', () => {
     expect(result.stdout).toMatch(new RegExp(`^sha256 +${source.sha256}$`, 'm'))
     expect(result.stdout).toMatch(new RegExp(`^last sync +${status.last_run}$`, 'm'))
     expect(result.stdout).toMatch(new RegExp(`^next sync +${status.next_run} \\(every 6 h\\)$`, 'm'))
+    const { last_success, last_failure } = costs.lastSyncs()
+    expect(result.stdout).toMatch(/^syncs +1 ok, 1 failed \(50\.0% ok\)$/m)
+    expect(result.stdout).toMatch(new RegExp(`^last success +${last_success}$`, 'm'))
+    expect(result.stdout).toMatch(new RegExp(`^last failure +${last_failure}$`, 'm'))
     costs.cancelSchedule()
     expect((await runCli(['status', '--server', url, '--key', KEY])).stdout).toMatch(/^next sync +not scheduled$/m)
   })

@@ -62,6 +62,8 @@ describe('costmap sync', () => {
     const expected = diffCostMaps(loadBackup(), loaded.map)
     const report = JSON.parse(result.stdout)
     expect(report).toMatchObject({ ...expected, sha256: loaded.sha256, model_count: loaded.model_count, out })
+    // The ReloadResult fields, as the reload route answers them.
+    expect(report).toMatchObject({ status: 'success', price_changes_truncated: false })
     expect(report.new_models).toEqual(['grok-5-preview'])
     expect(report.removed_models).toEqual(gone)
     expect(readFileSync(out, 'utf8')).toBe(nextText)

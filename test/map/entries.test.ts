@@ -118,7 +118,9 @@ describe('reading only the changed entries of a reload', () => {
     const server = await startServer(() => ({ body }))
     const costs = new ModelCostMap({ url: server.url, autoLoad: false, timeoutMs: 5000 })
     try {
-      expect((await costs.reload()).status).toBe('success')
+      // The bundled map's own bytes: unchanged, now served as the remote map.
+      expect((await costs.reload()).status).toBe('unchanged')
+      expect(costs.source().source).toBe('remote')
       const before = costs.snapshot.map
       body = text.replace('"input_cost_per_token": 2.5e-06', '"input_cost_per_token": 2.6e-06')
       const result = await costs.reload()

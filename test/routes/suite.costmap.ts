@@ -11,16 +11,23 @@ export function costMapRouteTests(
   mapText: () => string,
 ): void {
   describe('reload', () => {
-    it('200 with LiteLLM message and the new map active', async () => {
+    it('200 with LiteLLM message and the new map active (unchanged: the same bytes as the bundled map)', async () => {
       const { call, costs, upstream } = await setup()
       const res = await call('/reload/model_cost_map', { method: 'POST', headers: admin })
       expect(res.status).toBe(200)
       const body = await res.json()
       expect(body).toEqual({
         message: `Price data reloaded successfully! ${body.models_count} models updated.`,
-        status: 'success',
+        status: 'unchanged',
         models_count: costs.source().model_count,
         timestamp: expect.any(String),
+        new_models: [],
+        removed_models: [],
+        changed_models: [],
+        pricing_changes: 0,
+        price_changes: [],
+        price_changes_truncated: false,
+        sha256: sha(mapText()),
       })
       expect(body.models_count).toBeGreaterThan(1000)
       expect(upstream.requests).toHaveLength(1)
@@ -91,7 +98,17 @@ export function costMapRouteTests(
         timestamp: expect.any(String),
       })
       const status = await (await call('/schedule/model_cost_map_reload/status', { headers: viewer })).json()
-      expect(status).toEqual({ scheduled: true, interval_hours: 6, last_run: null, next_run: expect.any(String) })
+      expect(status).toEqual({
+        scheduled: true,
+        interval_hours: 6,
+        last_run: null,
+        next_run: expect.any(String),
+        last_success: null,
+        last_failure: null,
+        success_count: 0,
+        failure_count: 0,
+        model_count: expect.any(Number),
+      })
       const cancel = await call('/schedule/model_cost_map_reload', { method: 'DELETE', headers: admin })
       expect(await cancel.json()).toEqual({
         message: 'Model cost map reload schedule cancelled',
@@ -101,7 +118,7 @@ export function costMapRouteTests(
       const again = await call('/schedule/model_cost_map_reload', { method: 'DELETE', headers: admin })
       expect(again.status).toBe(200)
       const after = await (await call('/schedule/model_cost_map_reload/status', { headers: admin })).json()
-      expect(after).toEqual({ scheduled: false, interval_hours: null, last_run: null, next_run: null })
+      expect(after).toMatchObject({ scheduled: false, interval_hours: null, last_run: null, next_run: null })
     })
 
     it('400 for every bad hours value, and the schedule stays as it was', async () => {

@@ -147,10 +147,13 @@ export function modelRouteTests(setup: (options?: CostMapHandlerOptions) => Prom
       })
     })
 
-    it('lists the whole cost map without deployments, and expands wildcard groups', async () => {
+    it("lists no model without deployments (LiteLLM's meaning), the cost map on its own route, and expands wildcard groups", async () => {
       const { call, costs } = await setup()
-      const all = await (await call('/v1/models', { headers: admin })).json()
+      expect(await (await call('/v1/models', { headers: admin })).json()).toEqual({ object: 'list', data: [] })
+      const all = await (await call('/model/cost_map/models', { headers: viewer })).json()
+      expect(all.object).toBe('list')
       expect(all.data).toHaveLength(costs.source().model_count)
+      expect(all.data).toContainEqual({ id: 'gpt-4o', object: 'model', created: 1677610602, owned_by: 'openai' })
       const wild = await setup({
         ...AUTH,
         modelList: [{ model_name: 'anthropic/*', litellm_params: { model: 'anthropic/*' } }],

@@ -12,6 +12,7 @@ import { AUTH, admin, KEY, viewer } from './fixtures'
 import { costMapRouteTests } from './suite.costmap'
 import { managementRouteTests } from './suite.management'
 import { modelRouteTests } from './suite.models'
+import { operationsRouteTests } from './suite.operations'
 
 export interface Mounted {
   url: string
@@ -240,4 +241,5 @@ export function routeSuite(mount: Mount): void {
   costMapRouteTests(setup, () => mapText)
   modelRouteTests(setup)
   managementRouteTests(setup)
+  operationsRouteTests(setup, () => mapText)
 }

@@ -182,8 +182,9 @@ describe('scripted reload sequences against a real server', () => {
       'models_updated',
       'new_models',
       'pricing_changes',
+      'error',
     ])
-    expect(line).toMatchObject({ action: 'model_cost_map_reload', status: 'success' })
+    expect(line).toMatchObject({ action: 'model_cost_map_reload', status: 'success', error: null })
   })
 
   it('priceChangeGuard holds back a file whose prices jumped', async () => {

@@ -40,7 +40,7 @@ describe('ModelInfo', () => {
 describe('events', () => {
   it('is a closed map: a misspelt event name does not compile', () => {
     expectTypeOf<keyof ModelCostMapEvents>().toEqualTypeOf<
-      'change' | 'reload' | 'reload_failed' | 'schedule' | 'deployment'
+      'change' | 'reload' | 'reload_failed' | 'schedule' | 'deployment' | 'sync'
     >()
     // @ts-expect-error 'chnage' is not an event
     costs.on('chnage', () => undefined)
