@@ -4,21 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { registerCostMapMetrics } from '../../src/prometheus-entry'
 import { ModelCostMap } from '../../src/store/store'
 import { allOn, sha256, useFleetHarness, V1, V2, waitFor } from '../redis/fixtures'
+import { samples } from '../support/prometheus'
 
 const cleanup: Array<() => unknown> = []
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f()
 })
-
-function samples(text: string): Record<string, number> {
-  const out: Record<string, number> = {}
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue
-    const at = line.lastIndexOf(' ')
-    out[line.slice(0, at)] = Number(line.slice(at + 1))
-  }
-  return out
-}
 
 describe('registerCostMapMetrics', () => {
   it("registers in prom-client's global registry by default; dispose() removes every metric", async () => {

@@ -8,6 +8,7 @@ import { toNodeListener } from '../../src/http/node'
 import { scrubUrls } from '../../src/store/notify'
 import { ModelCostMap } from '../../src/store/store'
 import { MAIN_MAP, readText } from '../support/data'
+import { samples } from '../support/prometheus'
 import { type Reply, startServer } from '../support/server'
 import { AUTH, admin, listenOn, sha, viewer } from './fixtures'
 import { changedMap } from './suite.operations'
@@ -49,17 +50,6 @@ async function webhook(status = 200) {
     return received
   }
   return { url: `${listening.url}/hooks/T000/B000/secretpath`, received, waitFor }
-}
-
-/** Prometheus text to `{ 'name{labels}': value }`. */
-function samples(text: string): Record<string, number> {
-  const out: Record<string, number> = {}
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue
-    const at = line.lastIndexOf(' ')
-    out[line.slice(0, at)] = Number(line.slice(at + 1))
-  }
-  return out
 }
 
 describe('a failed, an unchanged and a changed sync, seen from every operations surface', () => {
