@@ -17,6 +17,7 @@ import { costMapModels, modelById, openAiError, readiness, syncs } from './opera
 import { createTokenBucket, type RateLimitOptions } from './rate-limit'
 import { checkDeclaredLength, failure, type HandlerLogger, HttpError, json, readJsonBody, warnTo } from './respond'
 import { cancel, history, reload, schedule, scheduleStatus, source } from './routes'
+import { spend } from './spend'
 
 /**
  * A prom-client `Registry` (typed by shape, so the core's types do not need prom-client installed).
@@ -106,7 +107,7 @@ interface Route {
   admin: boolean
   /** No key needed (health, and `/metrics` when it is public). */
   open?: boolean
-  /** Reads a JSON body (model management). */
+  /** Reads a JSON body (model management, the price route). */
   body?: boolean
   /** Goes through the token bucket (the calls that fetch or re-arm timers). */
   limited?: boolean
@@ -133,6 +134,7 @@ export const ROUTE_PATHS: readonly string[] = Object.freeze([
   '/health/liveliness',
   '/health/readiness',
   '/metrics',
+  '/spend/calculate',
 ])
 
 /** @internal The one path prefix the handler owns: `GET /v1/models/{id}` (ids may contain `/`). */
@@ -190,6 +192,7 @@ export function createCostMapHandler(costs: ModelCostMap, options: CostMapHandle
     '/model/new': { POST: { admin: true, body: true, run: ({ body }) => newModel(registry, body) } },
     '/model/update': { POST: { admin: true, body: true, run: ({ body }) => updateModel(registry, body) } },
     '/model/delete': { POST: { admin: true, body: true, run: ({ body }) => deleteModel(registry, body) } },
+    '/spend/calculate': { POST: { admin: false, body: true, run: ({ body }) => spend(costs, body) } },
   }
 
   const modelRoute: Partial<Record<Method, Route>> = {

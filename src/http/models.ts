@@ -100,8 +100,14 @@ export function deleteModel(registry: DeploymentRegistry, body: unknown): { mess
   return { message: `Model: ${id} deleted successfully` }
 }
 
-/** FastAPI's 422: `detail` lists each problem with its `loc`, `msg` and `type`. */
-function validate<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+/**
+ * @internal FastAPI's 422: `detail` lists each problem with its `loc`, `msg` and `type`.
+ * @example
+ * ```ts
+ * const body = validate(deploymentSchemas().DeleteSchema, raw)
+ * ```
+ */
+export function validate<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const parsed = schema.safeParse(body)
   if (parsed.success) return parsed.data
   const detail = parsed.error.issues.map((issue) => {

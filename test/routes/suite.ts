@@ -13,6 +13,7 @@ import { costMapRouteTests } from './suite.costmap'
 import { managementRouteTests } from './suite.management'
 import { modelRouteTests } from './suite.models'
 import { operationsRouteTests } from './suite.operations'
+import { spendRouteTests } from './suite.spend'
 
 export interface Mounted {
   url: string
@@ -222,6 +223,7 @@ export function routeSuite(mount: Mount): void {
         ['POST', '/model/new'],
         ['POST', '/model/update'],
         ['POST', '/model/delete'],
+        ['POST', '/spend/calculate'],
       ]
       for (const [method, path] of routes) {
         const init = method === 'GET' ? {} : { body, headers: { ...admin, 'content-type': 'application/json' } }
@@ -242,4 +244,5 @@ export function routeSuite(mount: Mount): void {
   modelRouteTests(setup)
   managementRouteTests(setup)
   operationsRouteTests(setup, () => mapText)
+  spendRouteTests(setup)
 }
