@@ -385,10 +385,15 @@ describe('one gate for every map that becomes active (fetched, cache file)', () 
     // Was: "map shrank significantly (fetched=2668, active=26680)" on every later reload.
     set({ body: mainText })
     expect(await costs.reload()).toMatchObject({ status: 'success', models_count: 2668 })
+    // Both maps were queued for the cache file in the background: wait for the genuine one to be the last.
+    await vi.waitFor(async () => expect((await readCache(cacheFile, { timeoutMs: 5000 }))?.text).toBe(mainText), {
+      timeout: 10_000,
+    })
 
     // The cache file holds the bloated map again; a restart starts from it and still takes the genuine one.
     const again = await setup({ body: bloated }, options)
     await again.costs.ready
+    expect(again.costs.source()).toMatchObject({ source: 'remote', model_count: 26_680, last_error: null })
     await vi.waitFor(async () => expect((await readCache(cacheFile, { timeoutMs: 5000 }))?.text).toBe(bloated), {
       timeout: 10_000,
     })
