@@ -95,7 +95,11 @@ export function planFor(entry: Readonly<Record<string, unknown>>): Plan {
  * ```
  */
 export function serviceIndex(tier: string | undefined): number {
-  if (tier === undefined) return 0
+  if (tier === undefined || tier === null) return 0
+  // A JavaScript caller can pass anything: a number or an object is the caller's mistake, not a crash.
+  if (typeof tier !== 'string') {
+    throw new CostMapError('INVALID_ARGUMENT', `[costmap] serviceTier must be a string, got ${typeof tier}`)
+  }
   const t = tier.toLowerCase()
   return t === 'flex' ? 1 : t === 'priority' ? 2 : 0
 }

@@ -252,3 +252,22 @@ describe('deviations from LiteLLM 1.82.1 (docs/deviations.md)', () => {
     expect(r.totalCost).toBeCloseTo(1100 * 1e-6, 15)
   })
 })
+
+describe('a serviceTier that is not a string', () => {
+  it.each([4, { tier: 'flex' }, true])('%j is INVALID_ARGUMENT, never a TypeError', (serviceTier) => {
+    const args = {
+      model: 'gpt-4o',
+      usage: { prompt_tokens: 10, completion_tokens: 5 },
+      serviceTier,
+    } as unknown as CostArgs
+    for (const price of [() => completionCost(map, args), () => costPerToken(map, args)]) {
+      let caught: unknown
+      try {
+        price()
+      } catch (error) {
+        caught = error
+      }
+      expect(isCostMapError(caught) && caught.code).toBe('INVALID_ARGUMENT')
+    }
+  })
+})
