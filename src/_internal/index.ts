@@ -3,5 +3,5 @@
  * the atomic file write. Other folders import this folder through this file only.
  * @module
  */
-export { nodeCrypto, ofetch, promClient, zod } from './lazy'
+export { builtin, nodeCrypto, ofetch, promClient, zod } from './lazy'
 export { writeFileAtomic } from './write-atomic'

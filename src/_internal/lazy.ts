@@ -48,10 +48,17 @@ export const zod = (): typeof Zod => (zodModule ??= load<typeof Zod>('zod'))
 export const ofetch = (): typeof Ofetch => (ofetchModule ??= load<typeof Ofetch>('ofetch'))
 
 /**
+ * @internal A Node built-in a cold start does not need (node:zlib for the history, node:crypto), loaded
+ * synchronously on first use; Node caches it after that.
+ * @example `builtin<typeof import('node:zlib')>('node:zlib').gzipSync(bytes)`
+ */
+export const builtin = <T>(name: `node:${string}`): T => requireHere(name) as T
+
+/**
  * @internal node:crypto, for the admin routes' key check and LiteLLM's deployment ids.
  * @example `nodeCrypto().createHash('sha256')`
  */
-export const nodeCrypto = (): typeof Crypto => (crypto ??= requireHere('node:crypto') as typeof Crypto)
+export const nodeCrypto = (): typeof Crypto => (crypto ??= builtin<typeof Crypto>('node:crypto'))
 
 /**
  * @internal prom-client (an optional peer), for the handler's `metrics` option only: the core never needs it.

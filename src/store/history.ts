@@ -4,10 +4,9 @@
  * @module
  */
 import type * as Fs from 'node:fs'
-import { createRequire } from 'node:module'
 import type * as Path from 'node:path'
 import type * as Zlib from 'node:zlib'
-import { nodeCrypto, writeFileAtomic } from '../_internal'
+import { builtin, nodeCrypto, writeFileAtomic } from '../_internal'
 import type { CostArgs, CostResult, TokenCosts } from '../cost'
 import { completionCost, costPerToken } from '../cost'
 import { CostMapError, errorText } from '../errors'
@@ -17,10 +16,9 @@ import type { ModelInfo } from '../resolve'
 import { findModelInfo, getModelInfo } from '../resolve'
 
 // Loaded only by a store with a history: a cold start without one never pays for the file system modules.
-const requireHere = createRequire(import.meta.url)
-const fs = () => requireHere('node:fs') as typeof Fs
-const zlib = () => requireHere('node:zlib') as typeof Zlib
-const path = () => requireHere('node:path') as typeof Path
+const fs = () => builtin<typeof Fs>('node:fs')
+const zlib = () => builtin<typeof Zlib>('node:zlib')
+const path = () => builtin<typeof Path>('node:path')
 
 /**
  * The `history` option of `ModelCostMap`: where the maps and their index live, and how long to keep them.
