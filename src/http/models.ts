@@ -3,13 +3,12 @@
  * `/model/delete`, with LiteLLM's shapes and messages.
  * @module
  */
-import type * as z from 'zod'
 import { isCostMapError } from '../errors'
 import type { Deployment, ModelCostMap } from '../store'
 import { listModels, mergedModelInfo, type StoredDeployment } from './deployment-info'
 import { type DeploymentRegistry, deploymentSchemas } from './deployments'
 import { dropEnvReferences, redactParams } from './redact'
-import { HttpError } from './respond'
+import { HttpError, validate } from './respond'
 
 /**
  * @internal A deployment as the routes return it: secrets removed or masked, no `os.environ/…` reference.
@@ -98,27 +97,6 @@ export function deleteModel(registry: DeploymentRegistry, body: unknown): { mess
   const id = String(validate(deploymentSchemas().DeleteSchema, body).id)
   if (!registry.remove(id)) throw new HttpError(400, { error: `Model with id=${id} not found` })
   return { message: `Model: ${id} deleted successfully` }
-}
-
-/**
- * @internal FastAPI's 422: `detail` lists each problem with its `loc`, `msg` and `type`.
- * @example
- * ```ts
- * const body = validate(deploymentSchemas().DeleteSchema, raw)
- * ```
- */
-export function validate<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
-  const parsed = schema.safeParse(body)
-  if (parsed.success) return parsed.data
-  const detail = parsed.error.issues.map((issue) => {
-    const missing = issue.code === 'invalid_type' && / undefined$/.test(issue.message)
-    return {
-      type: missing ? 'missing' : issue.code,
-      loc: ['body', ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
-      msg: missing ? 'Field required' : issue.message,
-    }
-  })
-  throw new HttpError(422, detail)
 }
 
 /** A price the schema rejects is the client's mistake: 422, not 500. */

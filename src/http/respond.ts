@@ -1,7 +1,9 @@
 /**
- * The HTTP plumbing of the route handler: JSON responses, FastAPI-style errors and a capped JSON body reader.
+ * The HTTP plumbing of the route handler: JSON responses, FastAPI-style errors, a capped JSON body reader
+ * and the body validator every route shares.
  * @module
  */
+import type * as z from 'zod'
 
 /**
  * @internal An error that becomes an HTTP response. `detail` is LiteLLM's (FastAPI's) error body field.
@@ -160,4 +162,25 @@ async function readText(request: Request, maxBytes: number): Promise<string> {
 
 function tooLarge(maxBytes: number): HttpError {
   return new HttpError(413, `Request body too large: the limit is ${maxBytes} bytes`)
+}
+
+/**
+ * @internal FastAPI's 422: `detail` lists each problem with its `loc`, `msg` and `type`.
+ * @example
+ * ```ts
+ * const body = validate(deploymentSchemas().DeleteSchema, raw)
+ * ```
+ */
+export function validate<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const parsed = schema.safeParse(body)
+  if (parsed.success) return parsed.data
+  const detail = parsed.error.issues.map((issue) => {
+    const missing = issue.code === 'invalid_type' && / undefined$/.test(issue.message)
+    return {
+      type: missing ? 'missing' : issue.code,
+      loc: ['body', ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
+      msg: missing ? 'Field required' : issue.message,
+    }
+  })
+  throw new HttpError(422, detail)
 }

@@ -8,8 +8,7 @@ import type { CostArgs, CostResult } from '../cost'
 import { isCostMapError } from '../errors'
 import { lazySchemas } from '../map'
 import type { ModelCostMap, TimeInput } from '../store'
-import { validate } from './models'
-import { HttpError, json } from './respond'
+import { HttpError, json, validate } from './respond'
 
 /** Call types whose price comes from token counts: without a usage they would silently cost $0. */
 const TOKEN_CALLS = new Set(['completion', 'embedding'])
