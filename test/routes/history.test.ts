@@ -1,9 +1,4 @@
-// GET /model/cost_map/history on node:http, Express and Hono: the store's history as `{data}`, for an admin
-// or a viewer, 401 without a key.
-import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { createAdaptorServer } from '@hono/node-server'
 import express from 'express'
 import { Hono } from 'hono'
@@ -14,7 +9,7 @@ import { createCostMapHandler } from '../../src/http/handler'
 import { toNodeListener } from '../../src/http/node'
 import { ModelCostMap } from '../../src/store/store'
 import { historyFiles, readJson, readText } from '../support/data'
-import { AUTH, admin, listenOn, sha, viewer } from './fixtures'
+import { AUTH, admin, listenOn, sha, storeWithTwoMaps, viewer } from './fixtures'
 
 const hosts: Array<[string, (costs: ModelCostMap) => Server]> = [
   ['node:http', (costs) => createServer(toNodeListener(createCostMapHandler(costs, AUTH)))],
@@ -37,24 +32,17 @@ const hosts: Array<[string, (costs: ModelCostMap) => Server]> = [
 ]
 
 describe.each(hosts)('GET /model/cost_map/history on %s', (_, makeServer) => {
-  let dir: string
+  let close: () => Promise<void>
   let costs: ModelCostMap
   let server: { url: string; close: () => Promise<void> }
   const [first, second] = historyFiles() as [string, string]
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'costmap-history-route-'))
-    costs = new ModelCostMap({ autoLoad: false, history: { dir } })
-    await costs.importHistory([
-      { at: '2025-02-06T10:56:03Z', text: readText(first) },
-      { at: '2025-03-02T17:06:48Z', text: readText(second) },
-    ])
+    ;({ costs, close } = await storeWithTwoMaps())
     server = await listenOn(makeServer(costs))
   }, 60_000)
   afterAll(async () => {
     await server.close()
-    costs.dispose()
-    await costs.flushHistory()
-    await rm(dir, { recursive: true, force: true })
+    await close()
   })
 
   it.each([

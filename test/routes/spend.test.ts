@@ -1,18 +1,13 @@
-// POST /spend/calculate with `at` on a store with a history (bare handler on node:http): the price of the map
-// active at that time, and a 422 before the first recorded map.
-import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:http'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCostMapHandler } from '../../src/http/handler'
 import { toNodeListener } from '../../src/http/node'
-import { ModelCostMap } from '../../src/store/store'
+import type { ModelCostMap } from '../../src/store/store'
 import { historyFiles, readText } from '../support/data'
-import { AUTH, listenOn, viewer } from './fixtures'
+import { AUTH, listenOn, storeWithTwoMaps, viewer } from './fixtures'
 
 describe('POST /spend/calculate with at', () => {
-  let dir: string
+  let close: () => Promise<void>
   let costs: ModelCostMap
   let server: { url: string; close: () => Promise<void> }
   const [first, second] = historyFiles() as [string, string]
@@ -24,19 +19,12 @@ describe('POST /spend/calculate with at', () => {
       body: JSON.stringify(body),
     })
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'costmap-spend-route-'))
-    costs = new ModelCostMap({ autoLoad: false, history: { dir } })
-    await costs.importHistory([
-      { at: '2025-02-06T10:56:03Z', text: readText(first) },
-      { at: '2025-03-02T17:06:48Z', text: readText(second) },
-    ])
+    ;({ costs, close } = await storeWithTwoMaps())
     server = await listenOn(createServer(toNodeListener(createCostMapHandler(costs, AUTH))))
   }, 60_000)
   afterAll(async () => {
     await server.close()
-    costs.dispose()
-    await costs.flushHistory()
-    await rm(dir, { recursive: true, force: true })
+    await close()
   })
 
   it.each([
