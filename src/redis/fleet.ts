@@ -13,8 +13,10 @@ import type {
   ReloadMode,
   ReloadResult,
   ScheduleStatus,
+  SharedHistoryEntry,
   SyncRecord,
 } from '../store'
+import { FleetHistory } from './history'
 import { Leader } from './leader'
 import { type FleetKeys, type FleetSettings, type FleetState, FORMAT, fleetKeys, parseRecord } from './protocol'
 import { FleetSchedule } from './schedule'
@@ -44,6 +46,7 @@ export class RedisFleet implements Coordinator, FleetState {
   private closed = false
   readonly leader: Leader
   readonly plan: FleetSchedule
+  private readonly mapHistory = new FleetHistory(this)
 
   constructor(
     readonly redis: Redis,
@@ -142,6 +145,21 @@ export class RedisFleet implements Coordinator, FleetState {
     })
   }
 
+  async shareHistory(items: readonly SharedHistoryEntry[]): Promise<void> {
+    await this.mapHistory.share(items, this.host?.history?.maxAgeDays)
+  }
+
+  async recordHistory(
+    map: { sha256: string; text: string; url: string | null; model_count: number },
+    at: string,
+  ): Promise<void> {
+    const history = this.host?.history
+    if (!history) return
+    await this.mapHistory
+      .recordPublished(history, map, at)
+      .catch((e: unknown) => this.mapHistory.warn(`could not record map ${map.sha256} in the fleet's history`, e))
+  }
+
   async close(): Promise<void> {
     this.closed = true
     clearInterval(this.poller)
@@ -182,7 +200,7 @@ export class RedisFleet implements Coordinator, FleetState {
     const host = this.host
     if (!host || this.closed) return
     const writes = this.deploymentWrites
-    const [epoch, current, schedule, deployments, revision] = await this.read()
+    const [epoch, current, schedule, deployments, revision, historyRev] = await this.read()
     if (this.epoch !== null && epoch !== this.epoch) return this.reseed()
     if (epoch === null) await this.redis.set(this.keys.epoch, crypto.randomUUID(), 'NX')
     this.epoch = epoch ?? (await this.redis.get(this.keys.epoch))
@@ -201,6 +219,7 @@ export class RedisFleet implements Coordinator, FleetState {
     else if (first && (!record || Date.now() - Date.parse(current.checked_at ?? '') > this.settings.freshForMs)) {
       await host.reload('start')
     }
+    if (host.history) await this.mapHistory.pull(host.history, historyRev)
   }
 
   /** Applies the fleet's map after verifying it (once per sha256 at a time); a bad blob is refused and never retried. */
@@ -250,6 +269,9 @@ export class RedisFleet implements Coordinator, FleetState {
     const pipeline = this.redis.multi()
     for (const [id, json] of this.deployments) pipeline.hset(this.keys.deployments, id, json)
     await pipeline.exec()
+    // The fleet's history went with the data: every instance puts back what it holds (each entry once).
+    const history = this.host?.history
+    if (history) await this.mapHistory.share(history.shared())
     await this.plan.reseed()
     await this.sync()
   }
@@ -262,6 +284,7 @@ export class RedisFleet implements Coordinator, FleetState {
       .hgetall(this.keys.schedule)
       .hgetall(this.keys.deployments)
       .get(this.keys.revision)
+      .get(this.keys.historyRev)
       .exec()
     const values = (replies ?? []).map(([error, value]) => {
       if (error) throw error
@@ -272,6 +295,7 @@ export class RedisFleet implements Coordinator, FleetState {
       Record<string, string>,
       Record<string, string>,
       Record<string, string>,
+      string | null,
       string | null,
     ]
   }

@@ -62,7 +62,7 @@ export class Leader {
     try {
       if (parseRecord(await fleet.redis.hgetall(fleet.keys.current))) return
       const sha256 = this.host().activeSha()
-      await this.publish(lease, { ...active, sha256 }, active.model_count)
+      await this.publish(lease, { ...active, sha256 }, active.model_count, new Date().toISOString())
     } finally {
       await this.release(lease)
     }
@@ -79,10 +79,14 @@ export class Leader {
     const fetched = await host.fetch(onFleetMap ? record.etag : null)
     let result: ReloadResult
     if ('built' in fetched) {
-      const version = await this.publish(lease, fetched, fetched.built.report.model_count)
+      const publishedAt = new Date().toISOString()
+      const model_count = fetched.built.report.model_count
+      const version = await this.publish(lease, fetched, model_count, publishedAt)
       if (version < 0)
         return host.fail('this instance lost the fleet lease while fetching (fenced out); nothing was published')
       fleet.appliedVersion = version
+      // Recorded once for the fleet, by the instance that published it, at the time its record carries.
+      await fleet.recordHistory({ ...fetched, model_count }, publishedAt)
       result = await host.apply(fetched)
     } else result = fetched
     await fleet.redis.hset(fleet.keys.current, {
@@ -100,10 +104,11 @@ export class Leader {
     lease: string,
     map: Pick<FetchedMap, 'sha256' | 'text' | 'etag' | 'url'>,
     modelCount: number,
+    at: string,
   ): Promise<number> {
     const { redis, keys, settings } = this.fleet
     await redis.set(keys.blob(map.sha256), map.text, 'PX', ORPHAN_BLOB_MS)
-    const args = [map.sha256, map.etag ?? '', map.url ?? '', new Date().toISOString(), modelCount, settings.instanceId]
+    const args = [map.sha256, map.etag ?? '', map.url ?? '', at, modelCount, settings.instanceId]
     const keyList = [keys.lease, keys.current, keys.events, keys.blob('')]
     return Number(await redis.eval(PUBLISH_SCRIPT, keyList.length, ...keyList, lease, ...args))
   }

@@ -35,6 +35,11 @@ export interface FleetState {
   noteError(error: unknown): void
   requestSync(): Promise<void>
   adopt(record: FleetRecord & { format?: number }): Promise<ReloadResult | null>
+  /** Records a map this instance published in the fleet's history (best effort: warns, never throws). */
+  recordHistory(
+    map: { sha256: string; text: string; url: string | null; model_count: number },
+    at: string,
+  ): Promise<void>
 }
 
 /** @internal Redis key names of a fleet. */
@@ -54,6 +59,12 @@ export function fleetKeys(prefix: string) {
     /** The fleet's sync log: a list of JSON records, newest first, trimmed to the last 100. */
     syncs: `${prefix}syncs`,
     blob: (sha256: string) => `${prefix}blob:${sha256}`,
+    /** The fleet's map history: a hash of `active_from|sha256` -> the entry's JSON. */
+    history: `${prefix}history`,
+    /** Incremented on every change of the history (an instance re-reads it when this moved). */
+    historyRev: `${prefix}history:rev`,
+    /** A history map's text, gzip, by sha256 (no expiry: pruned with the last entry that refers to it). */
+    historyMap: (sha256: string) => `${prefix}history:map:${sha256}`,
   }
 }
 

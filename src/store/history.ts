@@ -91,6 +91,20 @@ const HISTORY_BUILD: IntegrityOptions = { minModelCount: 1, referenceCounts: [] 
 const INDEX = 'index.json'
 const LRU_SIZE = 4
 const DAY_MS = 86_400_000
+/** The largest map text a history takes from elsewhere unpacked (the fetch limit's default). */
+const MAX_HISTORY_TEXT_BYTES = 32 * 1024 * 1024
+
+/**
+ * @internal One history entry and its map's gzip bytes, as a fleet shares them.
+ * @example
+ * ```ts
+ * const [first] = history.shared() // { entry: { sha256, active_from, … }, gzip: Uint8Array }
+ * ```
+ */
+export interface SharedHistoryEntry {
+  entry: HistoryEntry
+  gzip: Uint8Array
+}
 
 /**
  * @internal Epoch milliseconds of a {@link TimeInput}.
@@ -299,8 +313,70 @@ export class MapHistory {
     return this.writes
   }
 
+  /** Whether the map of `sha256` is stored here. */
+  has(sha256: string): boolean {
+    return this.lru.has(sha256) || (/^[0-9a-f]{64}$/.test(sha256) && fs().existsSync(this.mapFile(sha256)))
+  }
+
+  /** The stored (gzip) form of a map's text, as its file and a fleet hold it. */
+  compress(text: string): Uint8Array {
+    return zlib().gzipSync(text)
+  }
+
+  /**
+   * The entries whose map file is here, each with that file's bytes (what a fleet shares); `only` keeps the
+   * entries it accepts.
+   */
+  shared(only: (entry: HistoryEntry) => boolean = () => true): SharedHistoryEntry[] {
+    return this.entries.filter(only).flatMap((entry) => {
+      try {
+        return [{ entry: { ...entry }, gzip: fs().readFileSync(this.mapFile(entry.sha256)) }]
+      } catch {
+        return []
+      }
+    })
+  }
+
+  /**
+   * Adds a fleet's entries this history lacks, and the maps (`bodies`, gzip by sha256) it does not hold.
+   * A body is checked first (size, then its sha256): one that fails is warned about and not stored, so its
+   * entry prices nothing (`INTEGRITY_FAILED`) instead of letting the map before it price that time. The same
+   * map twice in a row (the fleet's record and this instance's own one of the map it adopted later) is kept
+   * once, at the earlier time. Returns how many entries were added.
+   */
+  async merge(incoming: readonly unknown[], bodies: ReadonlyMap<string, Uint8Array>): Promise<number> {
+    for (const [sha256, gzip] of bodies) {
+      try {
+        const text = gunzipBounded(gzip)
+        if (sha256Of(text) !== sha256) throw new Error('its content does not match its sha256')
+        await this.queued(() => this.writeMap(sha256, text, gzip))
+      } catch (error) {
+        this.warn(`the fleet's history map ${sha256} was refused: ${errorText(error)}`)
+      }
+    }
+    const key = (e: HistoryEntry) => `${e.active_from}|${e.sha256}`
+    const byKey = new Map(this.entries.map((e) => [key(e), e]))
+    let added = 0
+    for (const raw of incoming) {
+      if (!isEntry(raw)) continue
+      const entry = cleanEntry(raw)
+      if (byKey.has(key(entry))) continue
+      byKey.set(key(entry), entry)
+      added++
+    }
+    if (added === 0) return 0
+    const sorted = [...byKey.values()].sort((a, b) => Date.parse(a.active_from) - Date.parse(b.active_from))
+    this.setSorted(sorted.filter((e, i) => i === 0 || sorted[i - 1]?.sha256 !== e.sha256))
+    await this.queued(() => this.commit())
+    return added
+  }
+
   private insert(entry: HistoryEntry): void {
-    const list = [...this.entries, entry].sort((a, b) => Date.parse(a.active_from) - Date.parse(b.active_from))
+    this.setSorted([...this.entries, entry].sort((a, b) => Date.parse(a.active_from) - Date.parse(b.active_from)))
+  }
+
+  /** Closes each entry of a sorted list with the next one's start, then applies the retention. */
+  private setSorted(list: HistoryEntry[]): void {
     for (let i = 0; i < list.length; i++) {
       const next = list[i + 1]
       list[i] = { ...(list[i] as HistoryEntry), active_until: next ? next.active_from : null }
@@ -334,11 +410,11 @@ export class MapHistory {
     return path().join(this.options.dir, `${sha256}.json.gz`)
   }
 
-  private async writeMap(sha256: string, text: string): Promise<void> {
+  private async writeMap(sha256: string, text: string, gzip?: Uint8Array): Promise<void> {
     const file = this.mapFile(sha256)
     await this.ensureDir()
     if (fs().existsSync(file)) return // content-addressed: the same map is stored once
-    await writeFileAtomic(file, zlib().gzipSync(text))
+    await writeFileAtomic(file, gzip ?? zlib().gzipSync(text))
   }
 
   /** Writes the index, then removes the map files no entry refers to any more. */
@@ -462,6 +538,32 @@ function buildMap(text: string, sha256: string): BuiltMap {
   return built
 }
 
+/**
+ * A map's text from its gzip form, bounded: a body from elsewhere (a fleet's Redis) could be a gzip bomb.
+ * @throws {CostMapError} `BODY_TOO_LARGE` over {@link MAX_HISTORY_TEXT_BYTES}
+ */
+function gunzipBounded(gzip: Uint8Array): string {
+  try {
+    return zlib().gunzipSync(gzip, { maxOutputLength: MAX_HISTORY_TEXT_BYTES }).toString('utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new CostMapError('BODY_TOO_LARGE', `a history map is over ${MAX_HISTORY_TEXT_BYTES} bytes unpacked`)
+    throw error
+  }
+}
+
+/** A valid entry with only the known fields, its time in one form (the key that tells entries apart). */
+function cleanEntry(e: HistoryEntry): HistoryEntry {
+  return {
+    sha256: e.sha256,
+    active_from: new Date(Date.parse(e.active_from)).toISOString(),
+    active_until: null,
+    source: (['remote', 'local', 'import'] as const).includes(e.source) ? e.source : 'remote',
+    url: typeof e.url === 'string' ? e.url : null,
+    model_count: e.model_count,
+  }
+}
+
 function sha256Of(text: string): string {
   return nodeCrypto().createHash('sha256').update(text).digest('hex')
 }
@@ -473,8 +575,9 @@ function isEntry(value: unknown): value is HistoryEntry {
     e !== null &&
     typeof e.sha256 === 'string' &&
     /^[0-9a-f]{64}$/.test(e.sha256) &&
+    typeof e.active_from === 'string' &&
     Number.isFinite(Date.parse(e.active_from)) &&
     (e.active_until === null || typeof e.active_until === 'string') &&
-    typeof e.model_count === 'number'
+    Number.isFinite(e.model_count)
   )
 }

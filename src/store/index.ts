@@ -10,6 +10,7 @@ export {
   type ImportResult,
   type PriceView,
   parseTime,
+  type SharedHistoryEntry,
   type TimeInput,
   timeFromFileName,
 } from './history'
@@ -24,6 +25,7 @@ export type {
   Deployment,
   FetchedMap,
   FleetRecord,
+  HostHistory,
   ModelCostMapEvents,
   ModelCostMapOptions,
   NotifyEvent,

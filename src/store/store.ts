@@ -40,6 +40,7 @@ import type {
   CoordinatorHost,
   FetchedMap,
   FleetRecord,
+  HostHistory,
   ModelCostMapOptions,
   Readiness,
   ReloadMode,
@@ -94,8 +95,9 @@ export class ModelCostMap extends SnapshotStore {
     if (options.history) {
       this.mapHistory = MapHistory.open(options.history, (message) => this.warn(message))
       // The bundled backup at boot is recorded only into an empty history: a restart must not put an older
-      // map in the middle of the history for the seconds before the remote map lands again.
-      if (!this.mapHistory.last() && options.history.record !== false) this.recordActive()
+      // map in the middle of the history for the seconds before the remote map lands again. In a fleet it is
+      // never recorded: the history is the fleet's maps, and this instance's backup is not one of them.
+      if (!this.mapHistory.last() && options.history.record !== false && !options.coordinator) this.recordActive()
     }
     this.forced = resolveLoadOptions(options.url, options).local
     this.scheduler = new Scheduler(
@@ -287,8 +289,23 @@ export class ModelCostMap extends SnapshotStore {
    * ```
    */
   async importHistory(items: Iterable<{ at: TimeInput; text: string }>): Promise<ImportResult[]> {
-    const results = await this.requireHistory().import(items)
+    const history = this.requireHistory()
+    const results = await history.import(items)
     this.views.clear()
+    if (this.coordinator?.shareHistory) {
+      // Unchanged ones too: importing again after Redis was down shares what the first call could not.
+      const done = new Set(results.filter((r) => r.sha256 !== null).map((r) => `${r.active_from}|${r.sha256}`))
+      const items = history.shared((e) => done.has(`${e.active_from}|${e.sha256}`))
+      try {
+        await this.coordinator.shareHistory(items)
+      } catch (error) {
+        throw new CostMapError(
+          'FETCH_FAILED',
+          `[costmap] imported into this instance's history but not shared with the fleet (${errorText(error)}); import again once Redis is back`,
+          { cause: error },
+        )
+      }
+    }
     return results
   }
 
@@ -490,6 +507,20 @@ export class ModelCostMap extends SnapshotStore {
       scheduleChanged: (status) => this.emitter.emit('schedule', status),
       deploymentChanged: (id, value) => this.emitter.emit('deployment', { id, deployment: value }),
       warn: (message) => this.warn(message),
+      ...(this.mapHistory ? { history: this.hostHistory(this.mapHistory) } : {}),
+    }
+  }
+
+  private hostHistory(history: MapHistory): HostHistory {
+    return {
+      records: this.options.history?.record !== false,
+      maxAgeDays: this.options.history?.maxAgeDays,
+      has: (sha256) => history.has(sha256),
+      compress: (text) => history.compress(text),
+      shared: () => history.shared(),
+      merge: async (entries, bodies) => {
+        if (await history.merge(entries, bodies)) this.views.clear()
+      },
     }
   }
 

@@ -5,7 +5,7 @@
 
 import type { LoadOptions, LoadResult } from '../load'
 import type { BuiltMap, CostMapData, ModelEntry, PriceChange, PriceChangeGuard } from '../map'
-import type { HistoryOptions } from './history'
+import type { HistoryOptions, SharedHistoryEntry } from './history'
 import type { ScheduleStatus } from './scheduler'
 
 /**
@@ -326,6 +326,31 @@ export interface CoordinatorHost {
   /** Tells the deployments registry about a deployment added, changed (`value`) or removed (`null`) elsewhere. */
   deploymentChanged(id: string, value: Deployment | null): void
   warn(message: string): void
+  /** This instance's map history (the `history` option), which the coordinator shares with the fleet. */
+  history?: HostHistory
+}
+
+/**
+ * @internal The map history a store lends its coordinator: the fleet's records are merged into it (so
+ * `history()` and `at()` stay synchronous and work from what this instance holds while Redis is down).
+ * @example
+ * ```ts
+ * if (host.history && !host.history.has(sha256)) bodies.set(sha256, await redis.getBuffer(key))
+ * ```
+ */
+export interface HostHistory {
+  /** False with `history.record: false`: this instance only reads the history. */
+  readonly records: boolean
+  /** The option's retention, applied to the fleet's history by the instance that records. */
+  readonly maxAgeDays: number | undefined
+  /** Whether the map of `sha256` is stored here. */
+  has(sha256: string): boolean
+  /** The stored (gzip) form of a map's text. */
+  compress(text: string): Uint8Array
+  /** Every entry whose map is stored here, with the map's gzip bytes. */
+  shared(): SharedHistoryEntry[]
+  /** Adds the fleet's entries (checked here, as Redis content is not trusted) and the maps this one lacks. */
+  merge(entries: readonly unknown[], bodies: ReadonlyMap<string, Uint8Array>): Promise<void>
 }
 
 /** Coordination facts shown by `source()` and `GET /model/cost_map/source`. */
@@ -365,5 +390,10 @@ export interface Coordinator {
   recordSync?(record: SyncRecord): void
   /** The fleet's sync log, newest first, each record with the instance that made it. */
   fleetSyncs?(): Promise<Array<SyncRecord & { instance_id: string }>>
+  /**
+   * Adds entries (and their maps) to the fleet's history, each once (`importHistory` on one instance).
+   * Rejects when the fleet cannot be written.
+   */
+  shareHistory?(items: readonly SharedHistoryEntry[]): Promise<void>
   close(): Promise<void>
 }
