@@ -12,11 +12,13 @@ import type { BuiltMap, CostMapData, CostMapDiff, ModelEntry } from '../map'
 import { extendMap, localBackup } from '../map'
 import type { ModelInfo } from '../resolve'
 import { findModelInfo, getModelInfo } from '../resolve'
+import { parseTime, type TimeInput } from './history'
 import { mergeRegistrations } from './registry'
 import { reloadResult } from './reload'
 import type { ModelCostMapEvents, ModelCostMapOptions, ReloadResult, Snapshot } from './types'
 
 const MANY_STORES = 10
+const NONE: readonly string[] = []
 let liveStores = 0
 let warnedMany = false
 
@@ -70,6 +72,8 @@ export class SnapshotStore {
   protected readonly emitter: Emitter<ModelCostMapEvents> = mitt<ModelCostMapEvents>()
   private version = 1
   private readonly custom = new Map<string, Partial<ModelEntry>>()
+  /** Epoch ms from which a registration applies to past times (`at()`); absent: every time. */
+  private readonly froms = new Map<string, number>()
 
   constructor(protected readonly options: ModelCostMapOptions = {}) {
     const backup = localBackup(this.options.backup)
@@ -93,17 +97,29 @@ export class SnapshotStore {
    * Adds models or overrides fields of existing ones (merged into the entry the key resolves to).
    * Registrations survive every reload, so custom prices, including an explicit 0, never vanish.
    *
-   * @throws {CostMapError} `INVALID_ARGUMENT` when a merged entry fails the schema (nothing is applied)
+   * They apply to the current map and, in `at(time)`, to every past time, unless registered with `from`
+   * (Date, ISO 8601 or epoch ms): then a time before `from` prices on that time's map alone (the model is
+   * `MODEL_NOT_MAPPED` then, or has the map's own price). Registering a key again keeps its `from` unless
+   * `from` is given; `from: null` makes it apply at every time again.
+   *
+   * @throws {CostMapError} `INVALID_ARGUMENT` when a merged entry fails the schema or `from` is not a time
+   *   (nothing is applied)
    * @example
    * ```ts
    * costs.registerModel({ 'my-llama': { litellm_provider: 'openai', input_cost_per_token: 0, output_cost_per_token: 0 } })
+   * costs.registerModel({ 'gpt-4o': { input_cost_per_token: 2e-6 } }, { from: '2026-01-01T00:00:00Z' }) // a negotiated price
    * ```
    */
-  registerModel(entries: Record<string, Partial<ModelEntry>>): void {
+  registerModel(entries: Record<string, Partial<ModelEntry>>, options?: { from?: TimeInput | null }): void {
+    const from = options?.from == null ? options?.from : parseTime(options.from)
     const next = new Map(this.custom)
     for (const [key, partial] of Object.entries(entries)) next.set(key, { ...next.get(key), ...partial })
     mergeRegistrations(this.base.built.map, next) // throws before anything is applied
     for (const [key, value] of next) this.custom.set(key, value)
+    for (const key of Object.keys(entries)) {
+      if (from === null) this.froms.delete(key)
+      else if (from !== undefined) this.froms.set(key, from)
+    }
     this.swap(this.base)
   }
 
@@ -117,7 +133,10 @@ export class SnapshotStore {
    */
   unregisterModel(keys: readonly string[]): void {
     let changed = false
-    for (const key of keys) changed = this.custom.delete(key) || changed
+    for (const key of keys) {
+      changed = this.custom.delete(key) || changed
+      this.froms.delete(key)
+    }
     if (changed) this.swap(this.base)
   }
 
@@ -175,11 +194,24 @@ export class SnapshotStore {
     this.current = this.makeSnapshot()
   }
 
-  /** `base` with the registered models laid over it (registrations apply to every map, past ones too). */
-  protected withRegistrations(base: CostMapData): CostMapData {
+  /**
+   * `base` with the registered models laid over it: every one for the current map; for the map of a past
+   * time `at` (epoch ms), those without a `from` later than `at`.
+   */
+  protected withRegistrations(base: CostMapData, at?: number): CostMapData {
     const onInvalid = (key: string) =>
       this.warn(`registered model ${key} does not validate against the new map; skipped`)
-    return this.custom.size ? extendMap(base, mergeRegistrations(base, this.custom, onInvalid)) : base
+    const late = at === undefined ? [] : this.registeredAfter(at)
+    const custom = late.length ? new Map([...this.custom].filter(([key]) => !late.includes(key))) : this.custom
+    return custom.size ? extendMap(base, mergeRegistrations(base, custom, onInvalid)) : base
+  }
+
+  /** The registrations whose `from` is later than `at` (epoch ms), sorted: what a view of that time leaves out. */
+  protected registeredAfter(at: number): readonly string[] {
+    if (this.froms.size === 0) return NONE
+    const keys: string[] = []
+    for (const [key, from] of this.froms) if (from > at) keys.push(key)
+    return keys.sort()
   }
 
   private makeSnapshot(): Snapshot {

@@ -82,8 +82,11 @@ export class ModelCostMap extends SnapshotStore {
   private readonly release = trackStore((message) => this.warn(message))
   private cacheWriter: CacheWriter | undefined
   private readonly mapHistory: MapHistory | undefined
-  /** Views of past maps, valid for one current snapshot (registrations apply to every time). */
-  private views = new Map<HistoryEntry, PriceView>()
+  /**
+   * Views of past maps, valid for one current snapshot, by entry and the registrations left out (those
+   * with a later `from`).
+   */
+  private views = new Map<HistoryEntry | string, PriceView>()
   private viewsFor: object | null = null
   private readonly syncLog = new SyncLog()
   /** Why the attempt now settling failed (set with its `failed` result, read when it is recorded). */
@@ -310,7 +313,8 @@ export class ModelCostMap extends SnapshotStore {
   }
 
   /**
-   * Pricing on the map that was active at `time` (Date, ISO 8601 or epoch ms). Registered models apply.
+   * Pricing on the map that was active at `time` (Date, ISO 8601 or epoch ms). Registered models apply,
+   * except those registered with a `from` later than `time`.
    *
    * @throws {CostMapError} `NO_MAP_AT` before the first recorded map; `INVALID_ARGUMENT` for a bad time or
    *   without the `history` option; `INTEGRITY_FAILED` when the stored map cannot be read
@@ -328,15 +332,18 @@ export class ModelCostMap extends SnapshotStore {
       this.views.clear()
       this.viewsFor = this.current
     }
-    let view = this.views.get(entry)
+    const late = this.registeredAfter(ms)
+    // Keyed by the entry itself unless some registration is left out (the common case costs no string).
+    const key = late.length ? `${entry.active_from}|${entry.sha256}|${late.join('\n')}` : entry
+    let view = this.views.get(key)
     if (!view) {
-      const live = entry === history.last() && entry.sha256 === this.recordedSha
+      const live = late.length === 0 && entry === history.last() && entry.sha256 === this.recordedSha
       const snapshot = live
         ? this.current
-        : { map: this.withRegistrations(history.built(entry.sha256).map), sha256: entry.sha256 }
+        : { map: this.withRegistrations(history.built(entry.sha256).map, ms), sha256: entry.sha256 }
       view = makeView(entry, snapshot)
       if (this.views.size >= 32) this.views.clear()
-      this.views.set(entry, view)
+      this.views.set(key, view)
     }
     return view
   }
