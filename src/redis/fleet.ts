@@ -270,6 +270,7 @@ export class RedisFleet implements Coordinator, FleetState {
     for (const [id, json] of this.deployments) pipeline.hset(this.keys.deployments, id, json)
     await pipeline.exec()
     // The fleet's history went with the data: every instance puts back what it holds (each entry once).
+    this.mapHistory.reset()
     const history = this.host?.history
     if (history) await this.mapHistory.share(history.shared())
     await this.plan.reseed()

@@ -133,6 +133,11 @@ export class FleetHistory {
     this.seen = rev
   }
 
+  /** Redis lost its data: its revision starts again, so the next read must not be skipped as seen. */
+  reset(): void {
+    this.seen = undefined
+  }
+
   /** Forgets entries that ended more than `maxAgeDays` ago, never the latest, and maps nothing refers to. */
   private async prune(maxAgeDays: number): Promise<void> {
     const { redis, keys } = this.fleet

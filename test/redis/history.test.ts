@@ -40,10 +40,10 @@ async function newDir(): Promise<string> {
 }
 
 /** An instance of the fleet `prefix` keeping its copy of the history in `dir`. */
-function member(prefix: string, dir: string, name: string): ModelCostMap {
+function member(prefix: string, dir: string, name: string, maxAgeDays?: number): ModelCostMap {
   const costs = new ModelCostMap({
     url: h.upstream.server.url,
-    history: { dir },
+    history: { dir, maxAgeDays },
     coordinator: createRedisCoordinator({
       url: h.redis.url,
       prefix,
@@ -58,12 +58,12 @@ function member(prefix: string, dir: string, name: string): ModelCostMap {
 }
 
 /** Two instances on V1, each with its own history directory. */
-async function pair() {
+async function pair(maxAgeDaysOfA?: number) {
   await h.serve()
   const prefix = `history${++fleets}-${process.pid}:`
   const dirA = await newDir()
   const dirB = await newDir()
-  const a = member(prefix, dirA, 'a')
+  const a = member(prefix, dirA, 'a', maxAgeDaysOfA)
   const b = member(prefix, dirB, 'b')
   await Promise.all([a.ready, b.ready])
   const onV1 = (m: ModelCostMap) => m.history().at(-1)?.sha256 === sha256(V1)
@@ -155,6 +155,37 @@ describe('a fleet of two sharing one history', () => {
       offline.importHistory([{ at: fileTime(files[5] as string), text: readText(files[5] as string) }]),
     ).rejects.toMatchObject({ code: 'FETCH_FAILED' })
     h.redis.resume()
+  }, 20_000)
+})
+
+describe('the fleet’s history in Redis', () => {
+  it('a Redis restarted without its data gets the history back from the instances', async () => {
+    const { prefix, a, b } = await pair()
+    await a.importHistory([{ at: fileTime(files[4] as string), text: readText(files[4] as string) }])
+    await waitFor('the import on B', () => sameHistory(a, b) && b.history().length === 2)
+    const expected = a.history()
+    await h.redis.restart()
+    await waitFor('the history put back', async () => (await h.redis.client.hlen(`${prefix}history`)) === 2, 10_000)
+    const late = member(prefix, await newDir(), 'c')
+    await late.ready
+    expect(late.history()).toEqual(expected)
+    expect(late.at(fileTime(files[4] as string)).sha256).toBe(sha256(readText(files[4] as string)))
+  }, 20_000)
+
+  it('the recording instance’s maxAgeDays prunes the fleet’s entries and the maps nothing refers to', async () => {
+    const { prefix, a, b } = await pair(30)
+    const [old, newer] = [files[0], files[1]] as [string, string]
+    await b.importHistory([old, newer].map((f) => ({ at: fileTime(f), text: readText(f) })))
+    expect(await h.redis.client.hlen(`${prefix}history`)).toBe(3)
+    h.upstream.body = V2
+    await a.reload()
+    // `old` ended when `newer` began, in 2025: gone with its map; `newer` ended only when V1 began.
+    const fields = await h.redis.client.hkeys(`${prefix}history`)
+    expect(fields.map((f) => f.slice(-64)).sort()).toEqual([sha256(readText(newer)), sha256(V1), sha256(V2)].sort())
+    expect(await h.redis.client.exists(`${prefix}history:map:${sha256(readText(old))}`)).toBe(0)
+    expect(await h.redis.client.exists(`${prefix}history:map:${sha256(readText(newer))}`)).toBe(1)
+    await waitFor('v2 on A', () => a.history().at(-1)?.sha256 === sha256(V2))
+    expect(a.history().map((e) => e.sha256)).not.toContain(sha256(readText(old)))
   }, 20_000)
 })
 
