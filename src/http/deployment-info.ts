@@ -29,6 +29,8 @@ const DEPLOYMENT_ONLY = new Set([
   'created_by',
   'updated_at',
   'updated_by',
+  // The time from which the deployment's prices apply to past times (`costs.at`), not a model field.
+  'from',
 ])
 
 /**

@@ -6,7 +6,7 @@
 import type * as Z from 'zod'
 import { CostMapError } from '../errors'
 import { lazySchemas, type ModelEntry } from '../map'
-import type { Deployment, ModelCostMap } from '../store'
+import { type Deployment, type ModelCostMap, parseTime } from '../store'
 import { deploymentId } from './deployment-id'
 import { isPriceField, registrationsFor, type StoredDeployment } from './deployment-info'
 
@@ -46,6 +46,22 @@ export type DeploymentUpdate = Z.infer<ReturnType<typeof deploymentSchemas>['Upd
 
 const ENV_REFERENCE = /^\s*os\.environ\/(.+)$/
 
+/**
+ * A deployment's `model_info.from` in epoch ms (ISO 8601 or epoch ms), or undefined without one.
+ * @throws {CostMapError} `INVALID_ARGUMENT` naming the field
+ */
+function fromOf(d: { model_info?: Record<string, unknown> | null }): number | undefined {
+  const from = d.model_info?.from
+  if (from === undefined || from === null) return undefined
+  try {
+    if (typeof from !== 'string' && typeof from !== 'number')
+      throw new Error('an ISO 8601 time or epoch ms is expected')
+    return parseTime(from)
+  } catch (error) {
+    throw new CostMapError('INVALID_ARGUMENT', `model_info.from: ${(error as Error).message.replace('[costmap] ', '')}`)
+  }
+}
+
 /** @internal The registry; one per handler. */
 export class DeploymentRegistry {
   private readonly byId = new Map<string, StoredDeployment>()
@@ -75,10 +91,17 @@ export class DeploymentRegistry {
       const shadowed = this.shadowed(id)
       if (shadowed)
         throw new CostMapError('INVALID_ARGUMENT', `[costmap] modelList[${index}].model_info.id: ${shadowed}`)
+      try {
+        fromOf(d)
+      } catch (error) {
+        throw new CostMapError('INVALID_ARGUMENT', `[costmap] modelList[${index}].${(error as Error).message}`)
+      }
       config.push(this.prepare(d, id, false))
     }
     // One registration for the whole config: each call rebuilds the snapshot and its indexes.
-    this.costs.registerModel(this.registrations(config))
+    const entries = this.registrations(config)
+    this.costs.registerModel(entries)
+    for (const d of config) this.applyFrom(d, entries)
     for (const d of config) this.byId.set(d.model_info.id, d)
     // A new upstream map changes the base entries the per-deployment prices were laid over.
     this.unsubscribe.push(costs.on('change', () => this.registerAll()))
@@ -166,9 +189,22 @@ export class DeploymentRegistry {
     const shadowed = this.byId.has(id) ? undefined : this.shadowed(id)
     if (shadowed) throw new CostMapError('INVALID_ARGUMENT', shadowed)
     const stored = this.prepare(d, id, dbModel)
-    this.costs.registerModel(this.registrations([stored]))
+    fromOf(stored) // a bad time is refused before anything is registered
+    const entries = this.registrations([stored])
+    this.costs.registerModel(entries)
+    this.applyFrom(stored, entries)
     this.byId.set(id, stored)
     return stored
+  }
+
+  /**
+   * `model_info.from`: the deployment's own prices (its id's registration) apply to past times from then on.
+   * Only those: the model_info fields it lays over the shared model entry are the model's, not its prices.
+   */
+  private applyFrom(d: StoredDeployment, entries: Registrations): void {
+    const from = fromOf(d)
+    const id = d.model_info.id
+    if (from !== undefined && Object.hasOwn(entries, id)) this.costs.registerModel({ [id]: {} }, { from })
   }
 
   /** The stored form: as LiteLLM's Router, the custom prices of litellm_params are copied into model_info, where they win. */
