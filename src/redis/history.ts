@@ -19,11 +19,12 @@ const DAY_MS = 86_400_000
 
 /**
  * @internal Adds one entry and its map, once: KEYS history, history:rev, events, the map's key; ARGV field,
- * entry JSON, gzip bytes. An entry already there changes nothing (1 = added, 0 = there already).
+ * entry JSON, gzip bytes. An entry already there changes nothing (1 = added, 0 = there already). The map is
+ * written even when its key exists: the sharer's copy was checked, and it replaces a damaged one.
  */
 export const RECORD_HISTORY_SCRIPT = `
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
-if redis.call('EXISTS', KEYS[4]) == 0 then redis.call('SET', KEYS[4], ARGV[3]) end
+redis.call('SET', KEYS[4], ARGV[3])
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('INCR', KEYS[2])
 redis.call('PUBLISH', KEYS[3], 'history')
