@@ -12,6 +12,7 @@ import type { BuiltMap, CostMapData, CostMapDiff, ModelEntry } from '../map'
 import { extendMap, localBackup } from '../map'
 import type { ModelInfo } from '../resolve'
 import { findModelInfo, getModelInfo } from '../resolve'
+import { scrubUrls } from './notify'
 import { mergeRegistrations } from './registry'
 import { reloadResult } from './reload'
 import type { ModelCostMapEvents, ModelCostMapOptions, ReloadResult, Snapshot } from './types'
@@ -198,6 +199,7 @@ export class SnapshotStore {
   }
 
   protected warn(message: string): void {
-    this.options.logger?.warn?.(`[costmap] ${message}`)
+    // Warnings quote errors that may name the map's URL: no credentials or query token in a log.
+    this.options.logger?.warn?.(`[costmap] ${scrubUrls(message)}`)
   }
 }

@@ -50,7 +50,7 @@ export function createNotifier(
     } else lastFailure = null
     if (!events.has(event)) return
     // The webhook is another service: an error naming the map's URL must not hand it a token or credentials.
-    const error = result.error === null ? null : scrubUrls(result.error)
+    const error = scrubUrls(result.error)
     const clean = { ...result, error }
     const body = JSON.stringify({ event, text: summary(event, record, clean), ...clean })
     post(url, {
@@ -69,14 +69,18 @@ export function createNotifier(
 }
 
 /**
- * @internal Every URL in `text` cut to its origin and path: no userinfo, query or fragment.
+ * @internal Every URL in `text` cut to its origin and path: no userinfo, query or fragment. The one scrub
+ * of error, fallback and URL text that leaves the process (routes, health, logs, Redis, webhooks); null
+ * stays null.
  * @example
  * ```ts
  * scrubUrls('HTTP 404 from https://u:p@h/x.json?token=s') // 'HTTP 404 from https://h/x.json'
  * ```
  */
-export function scrubUrls(text: string): string {
-  return text.replace(/\b(https?:\/\/)(?:[^\s/@]*@)?([^\s?#]*)(?:[?#][^\s]*)?/gi, '$1$2')
+export function scrubUrls(text: string): string
+export function scrubUrls(text: string | null): string | null
+export function scrubUrls(text: string | null): string | null {
+  return text === null ? null : text.replace(/\b(https?:\/\/)(?:[^\s/@]*@)?([^\s?#]*)(?:[?#][^\s]*)?/gi, '$1$2')
 }
 
 function eventOf(record: SyncRecord): NotifyEvent | null {
