@@ -31,7 +31,7 @@ async function serve(costs: ModelCostMap): Promise<string> {
 }
 
 describe('the fleet sync log', () => {
-  it("keeps every instance's attempts in Redis; an adopted map is a fleet sync on the instance that did not fetch", async () => {
+  it("keeps every instance's attempts in Redis, a follower's adoption of the leader's map (trigger 'fleet') too", async () => {
     const f = await h.started(2)
     await waitFor('every instance on v1', allOn(f, sha256(V1)))
     const [first, second] = f.members as [ModelCostMap, ModelCostMap]
