@@ -48,10 +48,11 @@ describe('the built package', () => {
     const out = node(
       `const { loadBackup, isCostMapError, CostMapError } = require('costmap')
        const { backupText } = require('costmap/backup')
-       console.log(Object.keys(loadBackup()).length > 1000, isCostMapError(new CostMapError('TIMEOUT', 'x')), backupText().length > 1e6)`,
+       const { registerCostMapOtelMetrics } = require('costmap/otel')
+       console.log(Object.keys(loadBackup()).length > 1000, isCostMapError(new CostMapError('TIMEOUT', 'x')), backupText().length > 1e6, typeof registerCostMapOtelMetrics)`,
       'commonjs',
     )
-    expect(out).toBe('true true true')
+    expect(out).toBe('true true true function')
   })
 
   it('shares one instance of the core between the subpaths, and loads two files for it', () => {
@@ -60,7 +61,8 @@ describe('the built package', () => {
        import * as express from 'costmap/express'
        import * as redis from 'costmap/redis'
        import * as schema from 'costmap/schema'
-       console.log([express, redis, schema].every((m) => m.ModelCostMap === core.ModelCostMap && m.CostMapError === core.CostMapError))`,
+       import * as otel from 'costmap/otel'
+       console.log(typeof otel.registerCostMapOtelMetrics === 'function' && [express, redis, schema, otel].every((m) => m.ModelCostMap === core.ModelCostMap && m.CostMapError === core.CostMapError))`,
       'module',
     )
     expect(out).toBe('true')
@@ -164,7 +166,9 @@ describe('the built package', () => {
   it('the core never imports express, hono or ioredis', () => {
     for (const file of ['index.js', 'index.cjs', ...staticImports('index.js')]) {
       const code = readFileSync(join(root, 'dist', file), 'utf8')
-      expect(code).not.toMatch(/from ['"](express|hono|ioredis)['"]|require\(['"](express|hono|ioredis)['"]\)/)
+      expect(code).not.toMatch(
+        /from ['"](express|hono|ioredis|@opentelemetry\/api)['"]|require\(['"](express|hono|ioredis|@opentelemetry\/api)['"]\)/,
+      )
     }
   })
 })
