@@ -8,6 +8,7 @@ const library = {
   hono: 'src/adapters/hono.ts',
   redis: 'src/redis-entry.ts',
   prometheus: 'src/prometheus-entry.ts',
+  otel: 'src/adapters/otel.ts',
   schema: 'src/schema-entry.ts',
 }
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
@@ -19,7 +20,7 @@ const shared = {
   // `import.meta.url` in the CommonJS build: src/_internal/lazy.ts and src/map/backup.ts resolve files from it.
   shims: true,
   define: { __COSTMAP_VERSION__: JSON.stringify(version) },
-  external: ['express', 'hono', 'ioredis', 'undici', 'prom-client'],
+  external: ['express', 'hono', 'ioredis', 'undici', 'prom-client', '@opentelemetry/api'],
 }
 
 // The two builds write into the same folder: clear it once, here, rather than let either clean up the other.

@@ -15,6 +15,7 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { stripInternalMembers } from '../scripts/strip-internal'
 
 const root = join(import.meta.dirname, '..')
 beforeAll(() => {
@@ -47,10 +48,11 @@ describe('the built package', () => {
     const out = node(
       `const { loadBackup, isCostMapError, CostMapError } = require('costmap')
        const { backupText } = require('costmap/backup')
-       console.log(Object.keys(loadBackup()).length > 1000, isCostMapError(new CostMapError('TIMEOUT', 'x')), backupText().length > 1e6)`,
+       const { registerCostMapOtelMetrics } = require('costmap/otel')
+       console.log(Object.keys(loadBackup()).length > 1000, isCostMapError(new CostMapError('TIMEOUT', 'x')), backupText().length > 1e6, typeof registerCostMapOtelMetrics)`,
       'commonjs',
     )
-    expect(out).toBe('true true true')
+    expect(out).toBe('true true true function')
   })
 
   it('shares one instance of the core between the subpaths, and loads two files for it', () => {
@@ -59,7 +61,8 @@ describe('the built package', () => {
        import * as express from 'costmap/express'
        import * as redis from 'costmap/redis'
        import * as schema from 'costmap/schema'
-       console.log([express, redis, schema].every((m) => m.ModelCostMap === core.ModelCostMap && m.CostMapError === core.CostMapError))`,
+       import * as otel from 'costmap/otel'
+       console.log(typeof otel.registerCostMapOtelMetrics === 'function' && [express, redis, schema, otel].every((m) => m.ModelCostMap === core.ModelCostMap && m.CostMapError === core.CostMapError))`,
       'module',
     )
     expect(out).toBe('true')
@@ -163,7 +166,9 @@ describe('the built package', () => {
   it('the core never imports express, hono or ioredis', () => {
     for (const file of ['index.js', 'index.cjs', ...staticImports('index.js')]) {
       const code = readFileSync(join(root, 'dist', file), 'utf8')
-      expect(code).not.toMatch(/from ['"](express|hono|ioredis)['"]|require\(['"](express|hono|ioredis)['"]\)/)
+      expect(code).not.toMatch(
+        /from ['"](express|hono|ioredis|@opentelemetry\/api)['"]|require\(['"](express|hono|ioredis|@opentelemetry\/api)['"]\)/,
+      )
     }
   })
 })
@@ -197,6 +202,16 @@ const coordinator: Coordinator | undefined = undefined
 const record: FleetRecord | null = null
 const count: number = backupManifest().model_count
 export type Host = CoordinatorHost
+// The routes' and the fleet's seams are left out of the published types (scripts/strip-internal.ts).
+// @ts-expect-error internal: the handler's, not the user's
+costs.shareDeployment('id', null)
+// @ts-expect-error internal: the handler's, not the user's
+costs.mapKeyFor('gpt-4o')
+export function seam(c: Coordinator): unknown {
+  const status: string = c.status().kind
+  // @ts-expect-error internal: only the store starts a coordinator
+  return [status, c.start]
+}
 export { coordinator, count, extra, mode, n, notAny, notUnknown, off, price, record, wrong }
 `
 const CONSUMER_CJS = `
@@ -210,6 +225,41 @@ export = n
 const compilerOptions = { strict: true, noEmit: true, types: ['node'], lib: ['ES2022', 'DOM'] }
 // node16 also checks the shipped .d.ts/.d.cts files themselves (and their dependencies'): slow, so once.
 const libCheck: Record<string, boolean> = { node16: false, bundler: true }
+
+describe('stripInternalMembers (the build step after tsup)', () => {
+  it.each([
+    [
+      'an interface member',
+      'interface A {\n    /** @internal x */\n    x(): void;\n    y: number;\n}',
+      ['A.x'],
+      'y: number',
+    ],
+    [
+      'a class member, its overloads kept apart',
+      'declare class C {\n    /** Public. */\n    a(): void;\n    /**\n     * @internal Seam.\n     */\n    b(id: string): void;\n}',
+      ['C.b'],
+      'a(): void',
+    ],
+    [
+      'a top-level declaration (public ones may name it)',
+      '/** @internal */\ninterface H {\n    x: number;\n}',
+      [],
+      'x: number',
+    ],
+    [
+      'a member that only mentions internals',
+      'interface D {\n    /** Not internal. */\n    z: string;\n}',
+      [],
+      'z: string',
+    ],
+  ])('%s', (_name, text, removed, kept) => {
+    const result = stripInternalMembers(text)
+    expect(result.removed).toEqual(removed)
+    expect(result.text).toContain(kept)
+    expect(result.text).not.toMatch(/@internal x|Seam\./)
+    for (const name of removed) expect(result.text).not.toContain(`${name.split('.')[1]}(`)
+  })
+})
 
 describe('the packed tarball, as a TypeScript consumer gets it', () => {
   let dir = ''
@@ -260,6 +310,15 @@ describe('the packed tarball, as a TypeScript consumer gets it', () => {
     },
     120_000,
   )
+
+  it('publishes no member marked @internal in any .d.ts or .d.cts', () => {
+    const types = packed.filter((f) => /\.d\.c?ts$/.test(f))
+    expect(types).toEqual(expect.arrayContaining(['dist/index.d.ts', 'dist/index.d.cts', 'dist/redis.d.ts']))
+    for (const file of types) {
+      const text = readFileSync(join(dir, 'node_modules/costmap', file), 'utf8')
+      expect(stripInternalMembers(text).removed, file).toEqual([])
+    }
+  })
 
   it('runs from the tarball: a price from the bundled backup', () => {
     const out = execFileSync(

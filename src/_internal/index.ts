@@ -4,4 +4,5 @@
  * @module
  */
 export { builtin, nodeCrypto, ofetch, promClient, zod } from './lazy'
+export { scrubUrls } from './scrub'
 export { writeFileAtomic } from './write-atomic'

@@ -13,7 +13,7 @@ import { type Authorize, type CostMapRole, createAuthenticator, forbidden } from
 import { DeploymentRegistry, type ResolveEnv } from './deployments'
 import { type CostMapMetrics, defineCostMapMetrics } from './metrics'
 import { deleteModel, modelInfo, models, newModel, updateModel } from './models'
-import { costMapModels, modelById, openAiError, readiness, syncs } from './operations'
+import { costMapModels, modelById, type OpenAiShape, openAiError, readiness, syncs } from './operations'
 import { createTokenBucket, type RateLimitOptions } from './rate-limit'
 import { checkDeclaredLength, failure, type HandlerLogger, HttpError, json, readJsonBody, warnTo } from './respond'
 import { cancel, history, reload, schedule, scheduleStatus, source } from './routes'
@@ -230,20 +230,21 @@ export function createCostMapHandler(costs: ModelCostMap, options: CostMapHandle
   }
 
   const handle = async (request: Request): Promise<Response | null> => {
-    let openAi = false
+    let openAi: OpenAiShape | null = null
     try {
       const url = new URL(request.url)
       const path = ownPath(url.pathname, basePath)
       const byId = path?.startsWith(MODEL_BY_ID_PREFIX) === true && path.length > MODEL_BY_ID_PREFIX.length
       const methods = path === undefined ? undefined : byId ? modelRoute : routes[path]
       if (!methods) return null
-      openAi = path === '/v1/models' || byId
+      // LiteLLM answers /v1/model/info errors with FastAPI's `detail`: that route keeps it beside OpenAI's `error`.
+      openAi = path === '/v1/models' || byId ? 'error' : path === '/v1/model/info' ? 'both' : null
       return await answer(request, url, methods)
     } catch (error) {
       // The promise never rejects: a host (Hono, Bun, a Next.js route) gets an answer, never an exception.
       const response = failure(error, options.logger, `${request.method} ${safePath(request.url)}`)
       // OpenAI's clients read `error.message`; FastAPI's `detail` would show as "(no body)".
-      return openAi ? openAiError(response) : response
+      return openAi ? openAiError(response, openAi) : response
     }
   }
   return Object.assign(handle, {

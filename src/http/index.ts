@@ -14,6 +14,14 @@ export {
   MODEL_BY_ID_PREFIX,
   ROUTE_PATHS,
 } from './handler'
-export { type CostMapMetrics, defineCostMapMetrics } from './metrics'
+export {
+  COST_MAP_COUNTERS,
+  COST_MAP_GAUGES,
+  type CostMapMetrics,
+  countSync,
+  DURATION_BUCKETS,
+  defineCostMapMetrics,
+  FLEET_GAUGE,
+} from './metrics'
 export { answerNode, refuseConnect, toNodeListener, toWebRequest } from './node'
 export type { RateLimitOptions } from './rate-limit'

@@ -21,7 +21,8 @@ export interface CostMapMetrics {
   dispose(): void
 }
 
-const FAILURE_REASONS: readonly SyncFailureReason[] = [
+/** @internal Every failure reason, counted from 0 so `increase()` alert rules see the first of each. */
+export const FAILURE_REASONS: readonly SyncFailureReason[] = [
   'fetch',
   'http',
   'timeout',
@@ -30,7 +31,98 @@ const FAILURE_REASONS: readonly SyncFailureReason[] = [
   'price_guard',
   'coordinator',
 ]
-const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
+/** @internal Seconds, so the histograms of both adapters have the same buckets. */
+export const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
+
+/** @internal A counter every metrics adapter keeps (Prometheus name, with its `_total`). */
+export interface CostMapCounter {
+  name: string
+  help: string
+  labels: readonly string[]
+}
+
+/** @internal The counters of the syncs, as {@link countSync} adds to them. */
+export const COST_MAP_COUNTERS: readonly CostMapCounter[] = [
+  { name: 'costmap_reload_total', help: 'Sync attempts by trigger and outcome.', labels: ['trigger', 'status'] },
+  { name: 'costmap_reload_failures_total', help: 'Failed syncs by reason.', labels: ['reason'] },
+  { name: 'costmap_new_models_total', help: 'Models added by syncs.', labels: [] },
+  { name: 'costmap_price_changes_total', help: 'Price fields changed by syncs.', labels: [] },
+]
+
+/**
+ * @internal What one settled sync adds to {@link COST_MAP_COUNTERS}, through `add`.
+ * @example
+ * ```ts
+ * countSync(record, (name, value, labels) => counters[name].add(value, labels))
+ * ```
+ */
+export function countSync(r: SyncRecord, add: (name: string, value: number, labels?: Record<string, string>) => void) {
+  add('costmap_reload_total', 1, { trigger: r.trigger, status: r.status })
+  if (r.status === 'failed') add('costmap_reload_failures_total', 1, { reason: r.reason ?? 'fetch' })
+  if (r.new_models) add('costmap_new_models_total', r.new_models)
+  if (r.pricing_changes) add('costmap_price_changes_total', r.pricing_changes)
+}
+
+/** @internal A number read from the store when metrics are collected (Prometheus name; `unit` for OpenTelemetry). */
+export interface CostMapGauge {
+  name: string
+  help: string
+  unit?: 's'
+  read(costs: ModelCostMap): number
+}
+
+/**
+ * @internal The gauges every metrics adapter reports, read at collection time (never on the pricing path).
+ * @example
+ * ```ts
+ * for (const g of COST_MAP_GAUGES) console.log(g.name, g.read(costs))
+ * ```
+ */
+export const COST_MAP_GAUGES: readonly CostMapGauge[] = [
+  {
+    name: 'costmap_last_reload_successful',
+    help: 'Whether the last sync attempt did not fail (1 before the first).',
+    read: (costs) => (costs.syncs().data[0]?.status === 'failed' ? 0 : 1),
+  },
+  {
+    name: 'costmap_last_reload_success_timestamp_seconds',
+    help: 'When the last sync that did not fail settled.',
+    unit: 's',
+    read: (costs) => seconds(costs.lastSyncs().last_success),
+  },
+  {
+    name: 'costmap_models',
+    help: 'Models in the active map.',
+    read: (costs) => Object.keys(costs.snapshot.map).length,
+  },
+  {
+    name: 'costmap_map_age_seconds',
+    help: 'Seconds since the active map was loaded.',
+    unit: 's',
+    read: (costs) => costs.readiness().map.age_seconds,
+  },
+  {
+    name: 'costmap_fallback_active',
+    help: 'Whether a local map is served because the remote one failed.',
+    read: (costs) => {
+      const s = costs.source()
+      return s.source === 'local' && !s.is_env_forced && s.fallback_reason !== null ? 1 : 0
+    },
+  },
+  {
+    name: 'costmap_schedule_next_run_timestamp_seconds',
+    help: 'Next scheduled sync (0 when none).',
+    unit: 's',
+    read: (costs) => seconds(costs.scheduleStatus().next_run),
+  },
+]
+
+/** @internal Reported only by a store with a coordinator. */
+export const FLEET_GAUGE: CostMapGauge = {
+  name: 'costmap_fleet_connected',
+  help: 'Whether the fleet coordinator is connected.',
+  read: (costs) => (costs.source().coordination?.connected ? 1 : 0),
+}
 
 /**
  * @internal The metrics of `costs` in `registry`, made with the prom-client module `prom`.
@@ -58,12 +150,9 @@ export function defineCostMapMetrics(prom: typeof Prom, costs: ModelCostMap, reg
       },
     })
   }
-  const reloads = counter('costmap_reload_total', 'Sync attempts by trigger and outcome.', ['trigger', 'status'])
-  const failures = counter('costmap_reload_failures_total', 'Failed syncs by reason.', ['reason'])
+  const counters = new Map(COST_MAP_COUNTERS.map((c) => [c.name, counter(c.name, c.help, c.labels)]))
   // Every reason from 0, so `increase()` alert rules see the first failure of each.
-  for (const reason of FAILURE_REASONS) failures.inc({ reason }, 0)
-  const newModels = counter('costmap_new_models_total', 'Models added by syncs.')
-  const priceChanges = counter('costmap_price_changes_total', 'Price fields changed by syncs.')
+  for (const reason of FAILURE_REASONS) counters.get('costmap_reload_failures_total')?.inc({ reason }, 0)
   names.push('costmap_reload_duration_seconds')
   const duration = new prom.Histogram({
     name: 'costmap_reload_duration_seconds',
@@ -72,31 +161,14 @@ export function defineCostMapMetrics(prom: typeof Prom, costs: ModelCostMap, reg
     registers,
   })
   const count = (r: SyncRecord) => {
-    reloads.inc({ trigger: r.trigger, status: r.status })
-    if (r.status === 'failed') failures.inc({ reason: r.reason ?? 'fetch' })
-    if (r.new_models) newModels.inc(r.new_models)
-    if (r.pricing_changes) priceChanges.inc(r.pricing_changes)
+    countSync(r, (name, value, labels) => counters.get(name)?.inc(labels ?? {}, value))
     duration.observe(r.duration_ms / 1000)
   }
   // Attempts made before the metrics existed (the startup sync of a handler created later) count too.
   for (const record of costs.syncs().data.slice().reverse()) count(record)
   const unsubscribe = costs.on('sync', ({ record }) => count(record))
 
-  gauge('costmap_last_reload_successful', 'Whether the last sync attempt did not fail (1 before the first).', () =>
-    costs.syncs().data[0]?.status === 'failed' ? 0 : 1,
-  )
-  gauge('costmap_last_reload_success_timestamp_seconds', 'When the last sync that did not fail settled.', () =>
-    seconds(costs.lastSyncs().last_success),
-  )
-  gauge('costmap_models', 'Models in the active map.', () => Object.keys(costs.snapshot.map).length)
-  gauge('costmap_map_age_seconds', 'Seconds since the active map was loaded.', () => costs.readiness().map.age_seconds)
-  gauge('costmap_fallback_active', 'Whether a local map is served because the remote one failed.', () => {
-    const s = costs.source()
-    return s.source === 'local' && !s.is_env_forced && s.fallback_reason !== null ? 1 : 0
-  })
-  gauge('costmap_schedule_next_run_timestamp_seconds', 'Next scheduled sync (0 when none).', () =>
-    seconds(costs.scheduleStatus().next_run),
-  )
+  for (const g of COST_MAP_GAUGES) gauge(g.name, g.help, () => g.read(costs))
   names.push('costmap_map_info')
   new prom.Gauge({
     name: 'costmap_map_info',
@@ -108,11 +180,7 @@ export function defineCostMapMetrics(prom: typeof Prom, costs: ModelCostMap, reg
       this.set({ sha256: costs.snapshot.sha256, source: costs.snapshot.source }, 1)
     },
   })
-  if (costs.source().coordination) {
-    gauge('costmap_fleet_connected', 'Whether the fleet coordinator is connected.', () =>
-      costs.source().coordination?.connected ? 1 : 0,
-    )
-  }
+  if (costs.source().coordination) gauge(FLEET_GAUGE.name, FLEET_GAUGE.help, () => FLEET_GAUGE.read(costs))
   return {
     registry,
     dispose() {

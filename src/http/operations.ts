@@ -3,7 +3,8 @@
  * `/v1/models/{id}`, and OpenAI's error shape for `/v1/*`.
  * @module
  */
-import { type ModelCostMap, scrubUrls } from '../store'
+import { scrubUrls } from '../_internal'
+import type { ModelCostMap } from '../store'
 import { listModels } from './deployment-info'
 import type { DeploymentRegistry } from './deployments'
 import { HttpError, json } from './respond'
@@ -21,7 +22,9 @@ export async function syncs(costs: ModelCostMap, url: URL): Promise<unknown> {
   if (scope === 'instance') return costs.syncs()
   if (scope !== 'fleet') throw new HttpError(400, "scope must be 'instance' or 'fleet'")
   try {
-    return await costs.fleetSyncs()
+    const fleet = await costs.fleetSyncs()
+    // Redis is written by every instance (and whoever else can): its text is scrubbed again on the way out.
+    return { ...fleet, data: fleet.data.map((r) => ({ ...r, error: scrubUrls(r.error) })) }
   } catch (error) {
     throw new HttpError(503, error instanceof Error ? error.message : String(error))
   }
@@ -40,7 +43,7 @@ export function readiness(costs: ModelCostMap): Record<string, unknown> {
   return {
     status: r.status,
     reasons: r.reasons.map(scrubUrls),
-    map: { ...r.map, fallback_reason: r.map.fallback_reason === null ? null : scrubUrls(r.map.fallback_reason) },
+    map: { ...r.map, fallback_reason: scrubUrls(r.map.fallback_reason) },
     last_success: r.last_success,
     last_failure: r.last_failure,
   }
@@ -80,18 +83,21 @@ const OPENAI_TYPES: Record<number, [type: string, code: string]> = {
   429: ['rate_limit_error', 'rate_limit_exceeded'],
 }
 
+/** @internal OpenAI's `{ error }` alone, or with FastAPI's `detail` kept beside it (`both`). */
+export type OpenAiShape = 'error' | 'both'
+
 /**
  * @internal An error answer of a `/v1/*` route in OpenAI's shape, `{ error: { message, type, param, code } }`,
- * so OpenAI's clients show the message (they read `error.message`, not FastAPI's `detail`).
+ * so OpenAI's clients show the message (they read `error.message`, not FastAPI's `detail`). With `both`,
+ * `detail` stays too, for clients of LiteLLM's `/v1/model/info`, which read it.
  * @example
  * ```ts
- * await openAiError(json(401, { detail: 'Invalid API key' })) // { error: { message: 'Invalid API key', type: 'authentication_error', … } }
+ * await openAiError(json(401, { detail: 'Invalid API key' }), 'error') // { error: { message: 'Invalid API key', type: 'authentication_error', … } }
  * ```
  */
-export async function openAiError(response: Response): Promise<Response> {
+export async function openAiError(response: Response, shape: OpenAiShape): Promise<Response> {
   const body = (await response.json().catch(() => ({}))) as { detail?: unknown }
   const detail = body.detail
-  const message = typeof detail === 'string' ? detail : JSON.stringify(detail ?? 'Error')
   const [type, code] =
     OPENAI_TYPES[response.status] ??
     (response.status >= 500 ? ['api_error', 'internal_error'] : ['invalid_request_error', String(response.status)])
@@ -100,5 +106,14 @@ export async function openAiError(response: Response): Promise<Response> {
     const value = response.headers.get(name)
     if (value !== null) headers[name] = value
   }
-  return json(response.status, { error: { message, type, param: null, code } }, headers)
+  const error = { message: messageOf(detail), type, param: null, code }
+  return json(response.status, shape === 'both' ? { detail: detail ?? 'Error', error } : { error }, headers)
+}
+
+/** LiteLLM's `detail` is a string, `{ error: string }` or FastAPI's list of validation errors. */
+function messageOf(detail: unknown): string {
+  if (typeof detail === 'string') return detail
+  const inner = (detail as { error?: unknown } | null | undefined)?.error
+  if (typeof inner === 'string') return inner
+  return JSON.stringify(detail ?? 'Error')
 }

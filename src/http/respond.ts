@@ -4,6 +4,7 @@
  * @module
  */
 import type * as z from 'zod'
+import { scrubUrls } from '../_internal'
 
 /**
  * @internal An error that becomes an HTTP response. `detail` is LiteLLM's (FastAPI's) error body field.
@@ -88,7 +89,8 @@ export function failure(error: unknown, logger: HandlerLogger | undefined, where
  */
 export function warnTo(logger: HandlerLogger | undefined, message: string): void {
   try {
-    ;(logger ?? DEFAULT_LOGGER).warn?.(`[costmap] ${message}`)
+    // An unexpected error's stack may quote a URL with a token: logs get it scrubbed like every route.
+    ;(logger ?? DEFAULT_LOGGER).warn?.(`[costmap] ${scrubUrls(message)}`)
   } catch {
     // A logger that throws must not turn an answer into a crash.
   }

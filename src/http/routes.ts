@@ -2,6 +2,8 @@
  * The cost-map routes: reload, schedule, cancel, schedule status and source, with LiteLLM's messages.
  * @module
  */
+
+import { scrubUrls } from '../_internal'
 import { isCostMapError } from '../errors'
 import type { HistoryEntry, ModelCostMap } from '../store'
 import { checkHours } from '../store'
@@ -111,9 +113,11 @@ export function scheduleStatus(costs: ModelCostMap): Record<string, unknown> {
  */
 export function source(costs: ModelCostMap): Record<string, unknown> {
   const s = costs.source()
+  // Errors are scrubbed where the store records them; the configured URL and the fleet's view are not.
+  const coordination = s.coordination && { ...s.coordination, last_error: scrubUrls(s.coordination.last_error) }
   return {
     source: s.source,
-    url: s.url,
+    url: scrubUrls(s.url),
     is_env_forced: s.is_env_forced,
     fallback_reason: s.fallback_reason,
     model_count: s.model_count,
@@ -122,7 +126,7 @@ export function source(costs: ModelCostMap): Record<string, unknown> {
     etag: s.etag,
     version: s.version,
     last_error: s.last_error,
-    ...(s.coordination ? { coordination: s.coordination } : {}),
+    ...(coordination ? { coordination } : {}),
   }
 }
 
@@ -134,7 +138,7 @@ export function source(costs: ModelCostMap): Record<string, unknown> {
  * ```
  */
 export function history(costs: ModelCostMap): { data: HistoryEntry[] } {
-  return { data: costs.history() }
+  return { data: costs.history().map((entry) => ({ ...entry, url: scrubUrls(entry.url) })) }
 }
 
 function quote(raw: string): string {

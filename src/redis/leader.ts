@@ -4,6 +4,7 @@
  * @module
  */
 
+import { scrubUrls } from '../_internal'
 import { errorText } from '../errors'
 import type { FetchedMap, ReloadMode, ReloadResult } from '../store'
 import { type FleetState, PUBLISH_SCRIPT, parseRecord, RELEASE_SCRIPT } from './protocol'
@@ -108,7 +109,9 @@ export class Leader {
   ): Promise<number> {
     const { redis, keys, settings } = this.fleet
     await redis.set(keys.blob(map.sha256), map.text, 'PX', ORPHAN_BLOB_MS)
-    const args = [map.sha256, map.etag ?? '', map.url ?? '', at, modelCount, settings.instanceId]
+    // The map's URL goes to Redis for display only (followers fetch nothing from it): without its token.
+    const url = scrubUrls(map.url) ?? ''
+    const args = [map.sha256, map.etag ?? '', url, at, modelCount, settings.instanceId]
     const keyList = [keys.lease, keys.current, keys.events, keys.blob('')]
     return Number(await redis.eval(PUBLISH_SCRIPT, keyList.length, ...keyList, lease, ...args))
   }

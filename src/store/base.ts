@@ -4,7 +4,9 @@
  * reloads, the schedule and fleets on top.
  * @module
  */
+
 import mitt, { type Emitter } from 'mitt'
+import { scrubUrls } from '../_internal'
 import type { CostArgs, CostResult, TokenCosts } from '../cost'
 import { completionCost, costPerToken } from '../cost'
 import { errorText } from '../errors'
@@ -230,6 +232,7 @@ export class SnapshotStore {
   }
 
   protected warn(message: string): void {
-    this.options.logger?.warn?.(`[costmap] ${message}`)
+    // Warnings quote errors that may name the map's URL: no credentials or query token in a log.
+    this.options.logger?.warn?.(`[costmap] ${scrubUrls(message)}`)
   }
 }

@@ -6,7 +6,7 @@
 import type * as Fs from 'node:fs'
 import type * as Path from 'node:path'
 import type * as Zlib from 'node:zlib'
-import { builtin, nodeCrypto, writeFileAtomic } from '../_internal'
+import { builtin, nodeCrypto, scrubUrls, writeFileAtomic } from '../_internal'
 import type { CostArgs, CostResult, TokenCosts } from '../cost'
 import { completionCost, costPerToken } from '../cost'
 import { CostMapError, errorText } from '../errors'
@@ -229,7 +229,8 @@ export class MapHistory {
       active_from: at.toISOString(),
       active_until: null,
       source: map.source,
-      url: map.url,
+      // Kept on disk and shared through Redis: never with the URL's credentials or query token.
+      url: scrubUrls(map.url),
       model_count: map.built.report.model_count,
     }
     this.insert(entry)
@@ -265,7 +266,7 @@ export class MapHistory {
           active_from,
           active_until: null,
           source: 'import',
-          url: item.url ?? null,
+          url: scrubUrls(item.url ?? null),
           model_count: built.report.model_count,
         })
         this.remember(sha256, built)

@@ -14,7 +14,6 @@ export {
   type TimeInput,
   timeFromFileName,
 } from './history'
-export { scrubUrls } from './notify'
 export { type RepricedRecord, type RepriceOptions, repriceRecords } from './reprice'
 export { checkHours, retryDelay, type ScheduleStatus, setLongTimeout } from './scheduler'
 export { ModelCostMap } from './store'

@@ -4,6 +4,7 @@
  * webhooks show it as it is. A short timeout, no retry, and a failure is logged, never felt by the reload.
  * @module
  */
+import { scrubUrls } from '../_internal'
 import { CostMapError, errorText } from '../errors'
 import type { NotifyEvent, NotifyOptions, ReloadResult, SyncRecord } from './types'
 
@@ -50,7 +51,7 @@ export function createNotifier(
     } else lastFailure = null
     if (!events.has(event)) return
     // The webhook is another service: an error naming the map's URL must not hand it a token or credentials.
-    const error = result.error === null ? null : scrubUrls(result.error)
+    const error = scrubUrls(result.error)
     const clean = { ...result, error }
     const body = JSON.stringify({ event, text: summary(event, record, clean), ...clean })
     post(url, {
@@ -66,17 +67,6 @@ export function createNotifier(
       })
       .catch((error) => warn(`notify: could not post the ${event} alert to ${origin(url)}: ${errorText(error)}`))
   })
-}
-
-/**
- * @internal Every URL in `text` cut to its origin and path: no userinfo, query or fragment.
- * @example
- * ```ts
- * scrubUrls('HTTP 404 from https://u:p@h/x.json?token=s') // 'HTTP 404 from https://h/x.json'
- * ```
- */
-export function scrubUrls(text: string): string {
-  return text.replace(/\b(https?:\/\/)(?:[^\s/@]*@)?([^\s?#]*)(?:[?#][^\s]*)?/gi, '$1$2')
 }
 
 function eventOf(record: SyncRecord): NotifyEvent | null {

@@ -1,3 +1,4 @@
+import { scrubUrls } from '../_internal'
 import type { CostArgs, CostResult, TokenCosts } from '../cost'
 import { CostMapError, errorText } from '../errors'
 import {
@@ -421,7 +422,7 @@ export class ModelCostMap extends SnapshotStore {
       }
       return { ...candidate, url: options.url }
     } catch (error) {
-      this.lastFailure = fallbackReason(error)
+      this.lastFailure = scrubUrls(fallbackReason(error))
       return this.fail(errorText(error), failureReason(error))
     } finally {
       this.abort = null
@@ -595,7 +596,9 @@ export class ModelCostMap extends SnapshotStore {
     return diff
   }
 
-  private fail(error: string, reason: SyncFailureReason): ReloadResult {
+  private fail(raw: string, reason: SyncFailureReason): ReloadResult {
+    // The text travels to routes, logs, Redis and webhooks: a token or credentials in the map's URL must not.
+    const error = scrubUrls(raw)
     this.failedAs = reason
     // A fetch cut short by dispose() is no failure worth reporting (a server that could not start).
     if (this.disposed) return this.result('failed', error)
@@ -625,8 +628,8 @@ export class ModelCostMap extends SnapshotStore {
       pricing_changes: result.pricing_changes,
     }
     this.syncLog.add(record)
-    // A map adopted from the fleet is the sync of the instance that fetched it, already in the fleet's log.
-    if (trigger !== 'fleet') this.coordinator?.recordSync?.(record)
+    // Followers' adoptions too (trigger 'fleet'): the fleet's log shows every instance's attempts.
+    this.coordinator?.recordSync?.(record)
     if (announce) this.emitter.emit('reload', result)
     this.emitter.emit('sync', { record, result })
     if (announce) this.options.logger?.info?.(syncLogLine(result))

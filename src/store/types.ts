@@ -366,8 +366,9 @@ export interface CoordinationStatus {
 }
 
 /**
- * A fleet coordinator: one upstream fetch per fleet, one schedule, shared deployments. See
- * `createRedisCoordinator` in `costmap/redis`.
+ * A fleet coordinator: one upstream fetch per fleet, one schedule, shared deployments. Made by
+ * `createRedisCoordinator` in `costmap/redis`; the members marked internal are the store's seam and are
+ * left out of the published types.
  *
  * @example
  * ```ts
@@ -375,25 +376,29 @@ export interface CoordinationStatus {
  * ```
  */
 export interface Coordinator {
-  /** Connects and applies the fleet's map; resolves once the first attempt settled, never rejects. */
+  /** @internal Connects and applies the fleet's map; resolves once the first attempt settled, never rejects. */
   start(host: CoordinatorHost, options: { scheduleHours?: number }): Promise<void>
+  /** @internal A reload through the fleet. */
   reload(mode: ReloadMode): Promise<ReloadResult>
-  /** Sets (`hours`) or cancels (`null`) the fleet's schedule; answers at once, writes in the background. */
+  /** @internal Sets (`hours`) or cancels (`null`) the fleet's schedule; answers at once, writes in the background. */
   schedule(hours: number | null): ScheduleStatus
+  /** @internal The fleet's schedule. */
   scheduleStatus(): ScheduleStatus
+  /** This instance's view of the fleet (`source().coordination`). */
   status(): CoordinationStatus
-  /** Shares a deployment added or changed (`value`) or removed (`null`) through the routes. */
+  /** @internal Shares a deployment added or changed (`value`) or removed (`null`) through the routes. */
   shareDeployment(id: string, value: unknown): Promise<void>
-  /** The deployments shared so far (by id). */
+  /** @internal The deployments shared so far (by id). */
   sharedDeployments(): Record<string, unknown>
-  /** Adds a sync attempt of this instance to the fleet's sync log (best effort: never throws, never waits). */
+  /** @internal Adds a sync attempt of this instance to the fleet's sync log (best effort: never throws, never waits). */
   recordSync?(record: SyncRecord): void
-  /** The fleet's sync log, newest first, each record with the instance that made it. */
+  /** @internal The fleet's sync log, newest first, each record with the instance that made it. */
   fleetSyncs?(): Promise<Array<SyncRecord & { instance_id: string }>>
   /**
-   * Adds entries (and their maps) to the fleet's history, each once (`importHistory` on one instance).
-   * Rejects when the fleet cannot be written.
+   * @internal Adds entries (and their maps) to the fleet's history, each once (`importHistory` on one
+   * instance). Rejects when the fleet cannot be written.
    */
   shareHistory?(items: readonly SharedHistoryEntry[]): Promise<void>
+  /** Closes its connections (the store's `dispose()` does). */
   close(): Promise<void>
 }

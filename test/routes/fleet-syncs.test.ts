@@ -3,7 +3,8 @@ import { createServer } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createCostMapHandler } from '../../src/http/handler'
 import { toNodeListener } from '../../src/http/node'
-import type { ModelCostMap } from '../../src/store/store'
+import { createRedisCoordinator } from '../../src/redis/coordinator'
+import { ModelCostMap } from '../../src/store/store'
 import { allOn, sha256, useFleetHarness, V1, V2, waitFor } from '../redis/fixtures'
 import { admin, KEY, listenOn, viewer } from './fixtures'
 
@@ -30,7 +31,7 @@ async function serve(costs: ModelCostMap): Promise<string> {
 }
 
 describe('the fleet sync log', () => {
-  it("keeps every instance's attempts in Redis; an adopted map is a fleet sync on the instance that did not fetch", async () => {
+  it("keeps every instance's attempts in Redis, a follower's adoption of the leader's map (trigger 'fleet') too", async () => {
     const f = await h.started(2)
     await waitFor('every instance on v1', allOn(f, sha256(V1)))
     const [first, second] = f.members as [ModelCostMap, ModelCostMap]
@@ -43,13 +44,19 @@ describe('the fleet sync log', () => {
       return body.data.some((r: { trigger: string }) => r.trigger === 'manual')
     })
     const fleet = await (await fetch(`${url2}/model/cost_map/syncs?scope=fleet`, { headers: viewer })).json()
-    expect(fleet.data[0]).toMatchObject({
+    expect(fleet.data.find((r: { trigger: string }) => r.trigger === 'manual')).toMatchObject({
       instance_id: 'instance-1',
       trigger: 'manual',
       status: 'success',
       sha256: sha256(V2),
     })
-    expect(fleet.data.every((r: { trigger: string }) => r.trigger !== 'fleet')).toBe(true)
+    // The follower's adoption is in the fleet's log too, readable from either instance.
+    await waitFor('the adoption in the fleet log', async () => {
+      const body = await (await fetch(`${url1}/model/cost_map/syncs?scope=fleet`, { headers: viewer })).json()
+      return body.data.some((r: { instance_id: string; trigger: string; sha256: string }) => {
+        return r.instance_id === 'instance-2' && r.trigger === 'fleet' && r.sha256 === sha256(V2)
+      })
+    })
     expect(fleet.counts.failed).toBe(0)
     const own = await (await fetch(`${url2}/model/cost_map/syncs`, { headers: viewer })).json()
     expect(own.data[0]).toMatchObject({ trigger: 'fleet', status: 'success', sha256: sha256(V2) })
@@ -63,5 +70,54 @@ describe('the fleet sync log', () => {
     // The instance's own log still answers.
     expect((await fetch(`${url2}/model/cost_map/syncs`, { headers: viewer })).status).toBe(200)
     await h.redis.restart()
+  })
+
+  it("a failed fetch from a URL with a token: the fleet's log and source show it scrubbed on every instance", async () => {
+    const upstream = await h.serve()
+    const members = [1, 2].map(
+      (i) =>
+        new ModelCostMap({
+          url: `${upstream.server.url}/m.json?token=abc_tok`,
+          retry: { attempts: 1 },
+          coordinator: createRedisCoordinator({
+            url: h.redis.url,
+            prefix: `scrub-${process.pid}:`,
+            instanceId: `instance-${i}`,
+            reconcileMs: 300,
+            leaseMs: 5_000,
+            commandTimeoutMs: 500,
+          }),
+        }),
+    )
+    closers.push(async () => {
+      for (const m of members) m.dispose()
+    })
+    await Promise.all(members.map((m) => m.ready))
+    const urls = [await serve(members[0] as ModelCostMap), await serve(members[1] as ModelCostMap)]
+    upstream.next.push({ status: 500, body: 'down' })
+    upstream.body = V2
+    const failed = await fetch(`${urls[0]}/reload/model_cost_map`, { method: 'POST', headers: admin })
+    expect(failed.status).toBe(502)
+    await waitFor('the failure in the fleet log', async () => {
+      const body = await (await fetch(`${urls[1]}/model/cost_map/syncs?scope=fleet`, { headers: viewer })).json()
+      return body.data.some((r: { status: string }) => r.status === 'failed')
+    })
+    const texts = [await failed.text()]
+    for (const url of urls) {
+      for (const path of ['/model/cost_map/syncs?scope=fleet', '/model/cost_map/syncs', '/model/cost_map/source']) {
+        texts.push(await (await fetch(`${url}${path}`, { headers: viewer })).text())
+      }
+    }
+    const fleet = JSON.parse(texts[1] as string)
+    const failure = fleet.data.find((r: { status: string }) => r.status === 'failed')
+    expect(failure.error).toContain(`${upstream.server.url}/m.json`)
+    expect(JSON.parse(texts[3] as string).url).toBe(`${upstream.server.url}/m.json`)
+    for (const text of texts) expect(text).not.toContain('abc_tok')
+    // What Redis itself holds was scrubbed before it left the process.
+    const raw = await h.redis.client.lrange(`scrub-${process.pid}:syncs`, 0, -1)
+    expect(raw.length).toBeGreaterThan(0)
+    const current = await h.redis.client.hgetall(`scrub-${process.pid}:current`)
+    expect(current.url).toBe(`${upstream.server.url}/m.json`)
+    expect(raw.join('\n')).not.toContain('abc_tok')
   })
 })

@@ -92,7 +92,18 @@ export function modelRouteTests(setup: (options?: CostMapHandlerOptions) => Prom
       expect(one.data[0].model_info.id).toBe(id)
       const res = await call('/v1/model/info?litellm_model_id=nope', { headers: admin })
       expect(res.status).toBe(400)
-      expect(await res.json()).toEqual({ detail: { error: 'Model id = nope not found on litellm proxy' } })
+      // LiteLLM's body (its clients read `detail.error`) plus OpenAI's `error`, which the openai client reads.
+      expect(await res.json()).toEqual({
+        detail: { error: 'Model id = nope not found on litellm proxy' },
+        error: {
+          message: 'Model id = nope not found on litellm proxy',
+          type: 'invalid_request_error',
+          param: null,
+          code: '400',
+        },
+      })
+      const plain = await call('/model/info?litellm_model_id=nope', { headers: admin })
+      expect(await plain.json()).toEqual({ detail: { error: 'Model id = nope not found on litellm proxy' } })
     })
 
     it('removes and masks secrets exactly as LiteLLM, *cost* keys exempt', async () => {

@@ -131,16 +131,27 @@ export function operationsRouteTests(
       })
     })
 
-    it("/v1/models errors are OpenAI's shape: 401 with the message and the WWW-Authenticate header", async () => {
+    // LiteLLM answers /v1/model/info errors with FastAPI's `detail`: that route keeps it beside `error`.
+    it.each([
+      ['/v1/models', 401, undefined],
+      ['/v1/models/gpt-4', 401, undefined],
+      ['/v1/model/info', 401, 'Invalid API key'],
+      ['/v1/models', 405, undefined],
+      ['/v1/model/info', 405, 'Method Not Allowed'],
+    ])("%s: a %i is OpenAI's shape, with the message and the headers", async (path, status, detail) => {
       const { call } = await setup(OPTIONS)
-      for (const path of ['/v1/models', '/v1/models/gpt-4']) {
-        const res = await call(path, { headers: { authorization: 'Bearer sk-wrong' } })
-        expect(res.status).toBe(401)
-        expect(res.headers.get('www-authenticate')).toBe('Bearer')
-        expect(await res.json()).toEqual({
-          error: { message: 'Invalid API key', type: 'authentication_error', param: null, code: 'invalid_api_key' },
-        })
-      }
+      const res =
+        status === 401
+          ? await call(path, { headers: { authorization: 'Bearer sk-wrong' } })
+          : await call(path, { method: 'PUT', headers: viewer })
+      expect(res.status).toBe(status)
+      const error =
+        status === 401
+          ? { message: 'Invalid API key', type: 'authentication_error', param: null, code: 'invalid_api_key' }
+          : { message: 'Method Not Allowed', type: 'invalid_request_error', param: null, code: '405' }
+      if (status === 401) expect(res.headers.get('www-authenticate')).toBe('Bearer')
+      else expect(res.headers.get('allow')).toBe('GET')
+      expect(await res.json()).toEqual(detail === undefined ? { error } : { detail, error })
     })
   })
 }
