@@ -57,6 +57,24 @@ export function callCost(map: MapLike, args: CostArgs): CostResult {
     const size = args.webSearch?.contextSize ?? 'medium'
     total += webSearchCost(job.entry, job.hit.provider, count(requests, 'webSearch.requests'), size, parts)
   }
+  const reported = job.tokens.reported
+  const preferReported = args.preferReportedCost
+  if (preferReported !== undefined && typeof preferReported !== 'boolean')
+    throw new CostMapError('INVALID_ARGUMENT', '[costmap] preferReportedCost must be a boolean')
+  if (preferReported === true && reported !== null) {
+    // The provider's figure replaces our subtotal; one line keeps the breakdown summing to the total.
+    const delta = reported - total
+    parts.push({
+      component: 'reported_cost',
+      side: 'adjustment',
+      units: 1,
+      unit: 'usd',
+      rate: delta,
+      cost: delta,
+      priceKey: null,
+    })
+    total = reported
+  }
   if (args.discount !== undefined || args.margin !== undefined)
     total = applyAdjustments(total, job.hit.provider, args, parts)
   if (!(total >= 0 && total !== Number.POSITIVE_INFINITY)) throw notFinite(total)
@@ -68,6 +86,8 @@ export function callCost(map: MapLike, args: CostArgs): CostResult {
     provider: job.hit.provider,
     breakdown: parts,
     sha256: job.sha256,
+    reportedCost: reported,
+    costSource: preferReported === true && reported !== null ? 'reported' : 'map',
   }
 }
 
@@ -100,8 +120,9 @@ function run(map: MapLike, args: CostArgs): Job {
     lastMap = map
     lastContext = ctx
   }
-  const callType = args.callType ?? 'completion'
-  const tokens = readUsage(args.usage)
+  const tokens = readUsage(args.usage, args.usageFormat)
+  // Only a transcription reports its usage as a duration.
+  const callType = args.callType ?? (tokens.seconds > 0 ? 'transcription' : 'completion')
   let hit = resolveIn(ctx.index, args.model, args.provider, args.region)
   if (callType === 'image_generation' && tokens.prompt + tokens.completion === 0) hit = imageEntry(ctx.index, args, hit)
   const custom = args.customPricing
@@ -170,7 +191,7 @@ function dispatch(callType: string, plan: Plan, t: Tokens, args: CostArgs, parts
       }
       break
     case 'transcription':
-      if (!hasTokens) return secondCost(entry, seconds(args), true, parts)
+      if (!hasTokens) return secondCost(entry, seconds(args, t, entry), true, parts)
       break
     case 'rerank':
       return rerankCost(entry, args.billedUnits, parts)
@@ -201,7 +222,17 @@ function dispatch(callType: string, plan: Plan, t: Tokens, args: CostArgs, parts
   return sides
 }
 
-function seconds(args: CostArgs): number {
+function seconds(args: CostArgs, t: Tokens, entry: Entry): number {
+  if (args.durationSeconds === undefined && t.seconds > 0) {
+    // OpenAI's `type: 'duration'` usage on a model priced per token only would cost a silent $0.
+    if (price(entry, 'input_cost_per_second') === undefined && price(entry, 'output_cost_per_second') === undefined) {
+      throw new CostMapError(
+        'INVALID_USAGE',
+        '[costmap] the usage gives a duration but this model has no per-second price: pass its token usage',
+      )
+    }
+    return t.seconds
+  }
   if (args.durationSeconds === undefined) {
     throw new CostMapError('INVALID_ARGUMENT', '[costmap] a transcription without token usage needs durationSeconds')
   }
