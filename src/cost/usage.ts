@@ -186,7 +186,10 @@ function readChat(u: Obj): Tokens {
   const pd = obj(u.prompt_tokens_details, 'prompt_tokens_details')
   if (pd !== undefined) {
     t.cached = num(pd.cached_tokens, 'prompt_tokens_details.cached_tokens')
-    t.cacheWrite = num(pd.cache_creation_tokens, 'prompt_tokens_details.cache_creation_tokens')
+    // OpenRouter names the cache writes cache_write_tokens.
+    t.cacheWrite =
+      num(pd.cache_creation_tokens, 'prompt_tokens_details.cache_creation_tokens') ||
+      num(pd.cache_write_tokens, 'prompt_tokens_details.cache_write_tokens')
     t.audioIn = num(pd.audio_tokens, 'prompt_tokens_details.audio_tokens')
     t.imageIn = num(pd.image_tokens, 'prompt_tokens_details.image_tokens')
     t.textIn = num(pd.text_tokens, 'prompt_tokens_details.text_tokens')
@@ -284,6 +287,8 @@ function readDetails(u: Obj): Tokens {
     t.cached =
       num(id.cache_read, 'input_token_details.cache_read') || num(id.cached_tokens, 'input_token_details.cached_tokens')
     t.cacheWrite = num(id.cache_creation, 'input_token_details.cache_creation')
+    // ChatAnthropic adds the 5 min / 1 h split of cache_creation beside it.
+    readSplit(t, id)
     let audio = num(id.audio, 'input_token_details.audio') || num(id.audio_tokens, 'input_token_details.audio_tokens')
     let text = num(id.text_tokens, 'input_token_details.text_tokens')
     let image = num(id.image_tokens, 'input_token_details.image_tokens')

@@ -173,6 +173,28 @@ describe('LangChain.js usage_metadata', () => {
         50 * p('claude-sonnet-4-5', 'output_cost_per_token'),
     ],
     [
+      // ChatAnthropic puts Anthropic's 5 min / 1 h split of the cache writes beside cache_creation.
+      'cache_creation split into 5 min and 1 h writes (ChatAnthropic)',
+      {
+        model: 'claude-haiku-4-5',
+        usage: {
+          input_tokens: 1350,
+          output_tokens: 20,
+          input_token_details: {
+            cache_read: 0,
+            cache_creation: 1300,
+            ephemeral_5m_input_tokens: 300,
+            ephemeral_1h_input_tokens: 1000,
+          },
+        },
+      },
+      () =>
+        50 * p('claude-haiku-4-5', 'input_cost_per_token') +
+        300 * p('claude-haiku-4-5', 'cache_creation_input_token_cost') +
+        1000 * p('claude-haiku-4-5', 'cache_creation_input_token_cost_above_1hr') +
+        20 * p('claude-haiku-4-5', 'output_cost_per_token'),
+    ],
+    [
       'reasoning inside output_tokens',
       {
         model: 'o3',
@@ -485,6 +507,23 @@ describe('provider-reported cost (OpenRouter usage.cost)', () => {
     expect(preferred.promptCost).toBeCloseTo(r.promptCost, 15)
     expect(preferred.completionCost).toBeCloseTo(r.completionCost, 15)
     expect(preferred.breakdown.reduce((s, c) => s + c.cost, 0)).toBeCloseTo(preferred.totalCost, 15)
+  })
+
+  it("OpenRouter's prompt_tokens_details.cache_write_tokens are billed as cache writes", () => {
+    const usage = {
+      prompt_tokens: 1000,
+      completion_tokens: 100,
+      prompt_tokens_details: { cached_tokens: 600, cache_write_tokens: 300 },
+      cost: 0.002,
+    }
+    const r = completionCost(map, { model: key, usage })
+    const expected =
+      100 * p(key, 'input_cost_per_token') +
+      600 * p(key, 'cache_read_input_token_cost') +
+      300 * p(key, 'cache_creation_input_token_cost') +
+      100 * p(key, 'output_cost_per_token')
+    expect(r.totalCost).toBeCloseTo(expected, 15)
+    expect(r.reportedCost).toBe(0.002)
   })
 
   it('the reported cost of a whole response object is read from its usage', () => {
