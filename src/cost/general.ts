@@ -10,7 +10,7 @@
 
 import { CostMapError } from '../errors'
 import { buildModelInfo, contextOf, type MapIndex, type MapLike, notMapped, type Resolved, resolveIn } from '../resolve'
-import { applyAdjustments } from './adjust'
+import { applyAdjustments, reportedTotal } from './adjust'
 import { type Plan, planFor, price, serviceIndex } from './rates'
 import { tieredTokenCost } from './tiered'
 import { batchCost, providerMultiplier, type Sides, tokenCost } from './tokens'
@@ -57,24 +57,8 @@ export function callCost(map: MapLike, args: CostArgs): CostResult {
     const size = args.webSearch?.contextSize ?? 'medium'
     total += webSearchCost(job.entry, job.hit.provider, count(requests, 'webSearch.requests'), size, parts)
   }
-  const reported = job.tokens.reported
-  const preferReported = args.preferReportedCost
-  if (preferReported !== undefined && typeof preferReported !== 'boolean')
-    throw new CostMapError('INVALID_ARGUMENT', '[costmap] preferReportedCost must be a boolean')
-  if (preferReported === true && reported !== null) {
-    // The provider's figure replaces our subtotal; one line keeps the breakdown summing to the total.
-    const delta = reported - total
-    parts.push({
-      component: 'reported_cost',
-      side: 'adjustment',
-      units: 1,
-      unit: 'usd',
-      rate: delta,
-      cost: delta,
-      priceKey: null,
-    })
-    total = reported
-  }
+  const reported = reportedTotal(total, job.tokens.reported, args.preferReportedCost, parts)
+  if (reported !== undefined) total = reported
   if (args.discount !== undefined || args.margin !== undefined)
     total = applyAdjustments(total, job.hit.provider, args, parts)
   if (!(total >= 0 && total !== Number.POSITIVE_INFINITY)) throw notFinite(total)
@@ -86,8 +70,8 @@ export function callCost(map: MapLike, args: CostArgs): CostResult {
     provider: job.hit.provider,
     breakdown: parts,
     sha256: job.sha256,
-    reportedCost: reported,
-    costSource: preferReported === true && reported !== null ? 'reported' : 'map',
+    reportedCost: job.tokens.reported,
+    costSource: reported === undefined ? 'map' : 'reported',
   }
 }
 
