@@ -73,7 +73,7 @@ function empty(): Tokens {
 
 /**
  * @internal Reads any supported usage shape; `format` names the shape when field names are ambiguous.
- * `undefined`/`null` = no usage (all zero).
+ * `undefined`/`null` = no usage (all zero). `nested` is set when reading a whole response's `usage`.
  * @throws {CostMapError} `INVALID_USAGE` for a non-object, a negative/NaN/non-numeric count or an unknown
  *   shape (the message lists the fields seen); `INVALID_ARGUMENT` for an unknown `format`
  * @example
@@ -82,21 +82,21 @@ function empty(): Tokens {
  * readUsage({ inputTokens: 10, cacheReadInputTokens: 90, outputTokens: 5 }, 'bedrock').prompt // 100
  * ```
  */
-export function readUsage(usage: unknown, format?: UsageFormat): Tokens {
+export function readUsage(usage: unknown, format?: UsageFormat, nested = false): Tokens {
   if (usage === undefined || usage === null) {
     if (format !== undefined) fieldsOf(format)
     return empty()
   }
   if (typeof usage !== 'object' || Array.isArray(usage)) throw invalid('usage', usage, 'must be an object')
   const u = usage as Obj
-  const t = format === undefined ? detect(u) : readAs(u, format)
+  const t = format === undefined ? detect(u, nested) : readAs(u, format, nested)
   // OpenRouter's own price of the call; a bad figure is dropped (null), never billed.
   if (u.cost !== undefined) t.reported = reported(u)
   return t
 }
 
 // The plain OpenAI chat shape is tested first: it is the hot path.
-function detect(u: Obj): Tokens {
+function detect(u: Obj, nested: boolean): Tokens {
   if (u.prompt_tokens !== undefined || u.completion_tokens !== undefined) return readChat(u)
   if (u.input_tokens !== undefined || u.output_tokens !== undefined) {
     if (u.input_tokens_details !== undefined || u.output_tokens_details !== undefined) return readResponses(u)
@@ -114,8 +114,9 @@ function detect(u: Obj): Tokens {
   if (u.promptTokens !== undefined || u.completionTokens !== undefined) return readAiSdk(u)
   if (u.type === 'duration') return readDuration(u)
   if (isObj(u.billed_units) || isObj(u.tokens)) return readCohere(u)
-  // A whole response object: its `usage` (Cohere v1: `meta`) is what counts.
-  if (isObj(u.usage)) return readUsage(u.usage)
+  // A whole response object: its `usage` (Cohere v1: `meta`) is what counts. One level only, so a
+  // deeply nested body cannot exhaust the stack.
+  if (!nested && isObj(u.usage)) return readUsage(u.usage, undefined, true)
   if (isObj(u.meta) && isObj((u.meta as Obj).billed_units)) return readCohere(u.meta as Obj)
   if (Object.keys(u).length > 0)
     throw unknownShape(u, 'OpenAI, Anthropic, Gemini, AI SDK, LangChain, Bedrock or Cohere')
@@ -147,12 +148,12 @@ function fieldsOf(format: UsageFormat): readonly string[] {
 }
 
 /** The caller named the format: read the usage as that SDK defines it, whatever the field names suggest. */
-function readAs(u: Obj, format: UsageFormat): Tokens {
+function readAs(u: Obj, format: UsageFormat, nested: boolean): Tokens {
   const fields = fieldsOf(format)
   const inner = format === 'gemini' && isObj(u.usageMetadata) ? (u.usageMetadata as Obj) : u
   if (!fields.some((f) => inner[f] !== undefined)) {
     // A whole response object: its `usage` is what counts.
-    if (isObj(u.usage)) return readUsage(u.usage, format)
+    if (!nested && isObj(u.usage)) return readUsage(u.usage, format, true)
     if (Object.keys(u).length === 0) return empty()
     throw unknownShape(u, `usageFormat '${format}' (${fields.join(', ')})`)
   }

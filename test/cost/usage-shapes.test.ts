@@ -459,6 +459,16 @@ describe('usageFormat', () => {
     expect((error as Error).message).toMatch(message)
   })
 
+  it('a whole response is unwrapped once: a deeply nested body is INVALID_USAGE, not a stack overflow', () => {
+    let usage: Record<string, unknown> = { prompt_tokens: 1 }
+    for (let i = 0; i < 100_000; i++) usage = { usage }
+    const error = caught(() => completionCost(map, { model: 'gpt-4o', usage }))
+    expect(isCostMapError(error) && error.code).toBe('INVALID_USAGE')
+    expect(completionCost(map, { model: 'gpt-4o', usage: { id: 'r', usage: { prompt_tokens: 1 } } }).totalCost).toBe(
+      p('gpt-4o', 'input_cost_per_token'),
+    )
+  })
+
   it('lists at most 12 fields of a large unknown object, and each name is cut', () => {
     const usage = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`${'x'.repeat(100)}${i}`, i]))
     const message = (caught(() => completionCost(map, { model: 'gpt-4o', usage })) as Error).message
