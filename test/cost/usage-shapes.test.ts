@@ -3,6 +3,7 @@
  * transcription audio tokens at the audio rate (item 3). Each row cites the type definition it follows
  * (repository, path); expected prices are computed from the March 2026 map's own entry prices.
  */
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { completionCost, costPerToken } from '../../src/cost/cost'
 import type { CostArgs, UsageFormat } from '../../src/cost/types'
@@ -580,5 +581,103 @@ describe('provider-reported cost (OpenRouter usage.cost)', () => {
   it('costPerToken keeps the map prices', () => {
     const r = costPerToken(map, { model: key, usage: { ...tokens, cost: 99 }, preferReportedCost: true })
     expect(r.promptCost + r.completionCost).toBeCloseTo(ours(), 15)
+  })
+})
+
+describe('any SDK-shaped usage', () => {
+  const numberish = fc.oneof(
+    fc.double(),
+    fc.integer({ min: -10, max: 2_000_000 }),
+    fc.constantFrom('12', null, true, undefined, Number.NaN, Number.POSITIVE_INFINITY, -1),
+  )
+  const FIELDS = [
+    'inputTokens',
+    'outputTokens',
+    'totalTokens',
+    'reasoningTokens',
+    'cachedInputTokens',
+    'promptTokens',
+    'completionTokens',
+    'cacheReadInputTokens',
+    'cacheWriteInputTokens',
+    'input_tokens',
+    'output_tokens',
+    'type',
+    'seconds',
+    'cost',
+    'is_byok',
+    '__proto__',
+  ] as const
+  const DETAILS = [
+    'inputTokenDetails',
+    'outputTokenDetails',
+    'input_token_details',
+    'output_token_details',
+    'cached_tokens_details',
+    'billed_units',
+    'tokens',
+    'cost_details',
+    'usage',
+  ] as const
+  const INNER = [
+    'noCacheTokens',
+    'cacheReadTokens',
+    'cacheWriteTokens',
+    'textTokens',
+    'reasoningTokens',
+    'total',
+    'noCache',
+    'cacheRead',
+    'cache_read',
+    'cache_creation',
+    'audio',
+    'reasoning',
+    'audio_tokens',
+    'text_tokens',
+    'cached_tokens',
+    'input_tokens',
+    'output_tokens',
+    'upstream_inference_cost',
+  ] as const
+  const inner = fc.oneof(fc.dictionary(fc.constantFrom(...INNER), numberish, { maxKeys: 5 }), numberish)
+  const usage = fc
+    .tuple(
+      fc.dictionary(fc.constantFrom(...FIELDS), fc.oneof(numberish, fc.constantFrom('tokens', 'duration')), {
+        maxKeys: 6,
+      }),
+      fc.dictionary(fc.constantFrom(...DETAILS), inner, { maxKeys: 3 }),
+    )
+    .map(([a, b]) => ({ ...a, ...b }))
+  const format = fc.constantFrom<UsageFormat | undefined>(
+    undefined,
+    'openai',
+    'anthropic',
+    'gemini',
+    'ai-sdk',
+    'langchain',
+    'bedrock',
+    'cohere',
+  )
+  const model = fc.constantFrom('gpt-4o', 'claude-sonnet-4-5', 'whisper-1', 'gpt-4o-transcribe', 'command-a-03-2025')
+
+  it('throws nothing but a CostMapError and never returns a NaN or negative cost or reported cost', () => {
+    fc.assert(
+      fc.property(model, usage, format, fc.boolean(), (m, u, f, prefer) => {
+        try {
+          const r = completionCost(map, {
+            model: m,
+            usage: u,
+            preferReportedCost: prefer,
+            ...(f ? { usageFormat: f } : {}),
+          })
+          expect(r.totalCost >= 0 && Number.isFinite(r.totalCost)).toBe(true)
+          expect(r.reportedCost === null || (r.reportedCost >= 0 && Number.isFinite(r.reportedCost))).toBe(true)
+        } catch (error) {
+          if (!isCostMapError(error)) throw error
+          expect(['INVALID_USAGE', 'INVALID_ARGUMENT']).toContain(error.code)
+        }
+      }),
+      { numRuns: 3000 },
+    )
   })
 })
