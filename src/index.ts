@@ -19,6 +19,7 @@ export type {
   CostResult,
   MarginSpec,
   TokenCosts,
+  UsageFormat,
 } from './cost'
 export { completionCost, costPerToken } from './cost'
 export { CostMapError, type CostMapErrorCode, isCostMapError } from './errors'

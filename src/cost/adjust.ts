@@ -42,6 +42,38 @@ export function applyAdjustments(
   return result
 }
 
+/**
+ * @internal `preferReportedCost`: the provider's reported cost replaces `total` (prompt + completion +
+ * tools), before discount and margin; one `reported_cost` line keeps the breakdown summing to the total.
+ * Returns the new total, or `undefined` when the map's price stands (not preferred, or nothing reported).
+ * @throws {CostMapError} `INVALID_ARGUMENT` when `prefer` is given and not a boolean
+ * @example
+ * ```ts
+ * reportedTotal(0.0035, 0.004, true, parts) // 0.004, parts gains { component: 'reported_cost', cost: 0.0005 }
+ * ```
+ */
+export function reportedTotal(
+  total: number,
+  reported: number | null,
+  prefer: unknown,
+  parts: CostComponent[],
+): number | undefined {
+  if (prefer !== undefined && typeof prefer !== 'boolean')
+    throw new CostMapError('INVALID_ARGUMENT', `[costmap] preferReportedCost must be a boolean, got ${typeof prefer}`)
+  if (prefer !== true || reported === null) return undefined
+  const delta = reported - total
+  parts.push({
+    component: 'reported_cost',
+    side: 'adjustment',
+    units: 1,
+    unit: 'usd',
+    rate: delta,
+    cost: delta,
+    priceKey: null,
+  })
+  return reported
+}
+
 function pickDiscount(discount: Adjustments['discount'], provider: string): number {
   if (discount === undefined || discount === null) return 0
   const value = typeof discount === 'number' ? discount : discount[provider]

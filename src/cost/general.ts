@@ -10,7 +10,7 @@
 
 import { CostMapError } from '../errors'
 import { buildModelInfo, contextOf, type MapIndex, type MapLike, notMapped, type Resolved, resolveIn } from '../resolve'
-import { applyAdjustments } from './adjust'
+import { applyAdjustments, reportedTotal } from './adjust'
 import { type Plan, planFor, price, serviceIndex } from './rates'
 import { tieredTokenCost } from './tiered'
 import { batchCost, providerMultiplier, type Sides, tokenCost } from './tokens'
@@ -57,6 +57,8 @@ export function callCost(map: MapLike, args: CostArgs): CostResult {
     const size = args.webSearch?.contextSize ?? 'medium'
     total += webSearchCost(job.entry, job.hit.provider, count(requests, 'webSearch.requests'), size, parts)
   }
+  const reported = reportedTotal(total, job.tokens.reported, args.preferReportedCost, parts)
+  if (reported !== undefined) total = reported
   if (args.discount !== undefined || args.margin !== undefined)
     total = applyAdjustments(total, job.hit.provider, args, parts)
   if (!(total >= 0 && total !== Number.POSITIVE_INFINITY)) throw notFinite(total)
@@ -68,6 +70,8 @@ export function callCost(map: MapLike, args: CostArgs): CostResult {
     provider: job.hit.provider,
     breakdown: parts,
     sha256: job.sha256,
+    reportedCost: job.tokens.reported,
+    costSource: reported === undefined ? 'map' : 'reported',
   }
 }
 
@@ -100,8 +104,9 @@ function run(map: MapLike, args: CostArgs): Job {
     lastMap = map
     lastContext = ctx
   }
-  const callType = args.callType ?? 'completion'
-  const tokens = readUsage(args.usage)
+  const tokens = readUsage(args.usage, args.usageFormat)
+  // Only a transcription reports its usage as a duration.
+  const callType = args.callType ?? (tokens.seconds > 0 ? 'transcription' : 'completion')
   let hit = resolveIn(ctx.index, args.model, args.provider, args.region)
   if (callType === 'image_generation' && tokens.prompt + tokens.completion === 0) hit = imageEntry(ctx.index, args, hit)
   const custom = args.customPricing
@@ -170,7 +175,7 @@ function dispatch(callType: string, plan: Plan, t: Tokens, args: CostArgs, parts
       }
       break
     case 'transcription':
-      if (!hasTokens) return secondCost(entry, seconds(args), true, parts)
+      if (!hasTokens) return secondCost(entry, seconds(args, t, entry), true, parts)
       break
     case 'rerank':
       return rerankCost(entry, args.billedUnits, parts)
@@ -201,7 +206,17 @@ function dispatch(callType: string, plan: Plan, t: Tokens, args: CostArgs, parts
   return sides
 }
 
-function seconds(args: CostArgs): number {
+function seconds(args: CostArgs, t: Tokens, entry: Entry): number {
+  if (args.durationSeconds === undefined && t.seconds > 0) {
+    // OpenAI's `type: 'duration'` usage on a model priced per token only would cost a silent $0.
+    if (price(entry, 'input_cost_per_second') === undefined && price(entry, 'output_cost_per_second') === undefined) {
+      throw new CostMapError(
+        'INVALID_USAGE',
+        '[costmap] the usage gives a duration but this model has no per-second price: pass its token usage',
+      )
+    }
+    return t.seconds
+  }
   if (args.durationSeconds === undefined) {
     throw new CostMapError('INVALID_ARGUMENT', '[costmap] a transcription without token usage needs durationSeconds')
   }

@@ -4,4 +4,13 @@
  * @module
  */
 export { completionCost, costPerToken } from './cost'
-export type { Adjustments, CallType, CostArgs, CostComponent, CostResult, MarginSpec, TokenCosts } from './types'
+export type {
+  Adjustments,
+  CallType,
+  CostArgs,
+  CostComponent,
+  CostResult,
+  MarginSpec,
+  TokenCosts,
+  UsageFormat,
+} from './types'

@@ -50,6 +50,20 @@ export interface Adjustments {
 }
 
 /**
+ * The SDK whose usage object `usage` is, when its field names alone are ambiguous (`inputTokens` includes
+ * cached input in the Vercel AI SDK, excludes it in Bedrock Converse). Without it the shape decides.
+ * `openai` covers chat, Responses, Realtime and transcription usage (and every OpenAI-compatible API:
+ * Mistral, OpenRouter, Groq, …); `anthropic` the Messages API; `gemini` `usageMetadata`; `ai-sdk` the Vercel
+ * AI SDK v4 to v6; `langchain` LangChain.js `usage_metadata`; `bedrock` Converse `usage`; `cohere` v2 `usage`.
+ *
+ * @example
+ * ```ts
+ * completionCost(map, { model: 'bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0', usage, usageFormat: 'bedrock' })
+ * ```
+ */
+export type UsageFormat = 'openai' | 'anthropic' | 'gemini' | 'ai-sdk' | 'langchain' | 'bedrock' | 'cohere'
+
+/**
  * Arguments of {@link costPerToken} and {@link completionCost}.
  *
  * @example
@@ -60,8 +74,19 @@ export interface Adjustments {
 export interface CostArgs extends Adjustments {
   model: string
   provider?: string
-  /** The provider's usage object as returned (OpenAI chat/responses, Anthropic, Gemini `usageMetadata`). */
+  /**
+   * The usage object as the provider or SDK returned it: OpenAI chat, Responses, Realtime, transcription;
+   * Anthropic; Gemini `usageMetadata`; Vercel AI SDK; LangChain.js `usage_metadata`; Bedrock Converse;
+   * Cohere v2; or a whole response holding one in `usage`.
+   */
   usage?: unknown
+  /** Names the shape of `usage` when its field names are ambiguous. Default: decided from the shape. */
+  usageFormat?: UsageFormat
+  /**
+   * Bill the provider's own figure (`CostResult.reportedCost`, e.g. OpenRouter `usage.cost`) instead of the
+   * map's when the usage carries one; discount and margin still apply. `completionCost` only. @default false
+   */
+  preferReportedCost?: boolean
   /** `flex` or `priority` select `*_flex` / `*_priority` prices (falling back to the base keys). Default: `usage.service_tier`. */
   serviceTier?: string
   /** Region for region-keyed entries (`bedrock/<region>/<model>`). */
@@ -131,8 +156,9 @@ export interface TokenCosts {
 }
 
 /**
- * What {@link completionCost} returns. `totalCost` = prompt + completion + built-in tools, then
- * discount, then margin; `breakdown` lists each of those parts.
+ * What {@link completionCost} returns. `totalCost` = prompt + completion + built-in tools (or, with
+ * `preferReportedCost`, the provider's reported cost), then discount, then margin; `breakdown` lists each
+ * of those parts and sums to `totalCost`.
  *
  * @example
  * ```ts
@@ -148,4 +174,15 @@ export interface CostResult extends TokenCosts {
   breakdown: CostComponent[]
   /** sha256 of the map data, when known. */
   sha256: string | null
+  /**
+   * The provider's own price of the call as its usage reported it (OpenRouter `usage.cost`, plus
+   * `cost_details.upstream_inference_cost` when `is_byok`), beside ours; null when absent, negative or not finite.
+   */
+  reportedCost: number | null
+  /**
+   * Which price `totalCost` bills: `map` (the cost map's) or `reported` (`reportedCost`, with
+   * `preferReportedCost`). `promptCost` / `completionCost` stay the map's either way; the difference is the
+   * breakdown line `reported_cost`.
+   */
+  costSource: 'map' | 'reported'
 }
