@@ -17,7 +17,9 @@ import { costMapModels, modelById, openAiError, readiness, syncs } from './opera
 import { createTokenBucket, type RateLimitOptions } from './rate-limit'
 import { checkDeclaredLength, failure, type HandlerLogger, HttpError, json, readJsonBody, warnTo } from './respond'
 import { cancel, history, reload, schedule, scheduleStatus, source } from './routes'
-import { spend } from './spend'
+import { spend, withOpenAiError } from './spend'
+import { statusPage } from './ui'
+import { searchModels, trackLastChange } from './ui-data'
 
 /**
  * A prom-client `Registry` (typed by shape, so the core's types do not need prom-client installed).
@@ -135,6 +137,9 @@ export const ROUTE_PATHS: readonly string[] = Object.freeze([
   '/health/readiness',
   '/metrics',
   '/spend/calculate',
+  '/model/cost_map/ui',
+  '/model/cost_map/last_change',
+  '/model/cost_map/search',
 ])
 
 /** @internal The one path prefix the handler owns: `GET /v1/models/{id}` (ids may contain `/`). */
@@ -164,6 +169,7 @@ export function createCostMapHandler(costs: ModelCostMap, options: CostMapHandle
   const maxBodyBytes = options.maxBodyBytes ?? 102_400
   const basePath = (options.basePath ?? '').replace(/\/+$/, '')
   const metrics = options.metrics ? createMetrics(costs, options.metrics) : undefined
+  const lastChange = trackLastChange(costs)
 
   const routes: Record<string, Partial<Record<Method, Route>>> = {
     '/reload/model_cost_map': { POST: { admin: true, limited: true, run: () => reload(costs) } },
@@ -193,6 +199,10 @@ export function createCostMapHandler(costs: ModelCostMap, options: CostMapHandle
     '/model/update': { POST: { admin: true, body: true, run: ({ body }) => updateModel(registry, body) } },
     '/model/delete': { POST: { admin: true, body: true, run: ({ body }) => deleteModel(registry, body) } },
     '/spend/calculate': { POST: { admin: false, body: true, run: ({ body }) => spend(costs, body) } },
+    // The page holds no data: the browser reads the routes above with the key it is given.
+    '/model/cost_map/ui': { GET: { admin: false, open: true, run: () => statusPage() } },
+    '/model/cost_map/last_change': { GET: { admin: false, run: () => lastChange.get() } },
+    '/model/cost_map/search': { GET: { admin: false, run: ({ url }) => searchModels(costs, url) } },
   }
 
   const modelRoute: Partial<Record<Method, Route>> = {
@@ -231,6 +241,7 @@ export function createCostMapHandler(costs: ModelCostMap, options: CostMapHandle
 
   const handle = async (request: Request): Promise<Response | null> => {
     let openAi = false
+    let spendRoute = false
     try {
       const url = new URL(request.url)
       const path = ownPath(url.pathname, basePath)
@@ -238,17 +249,21 @@ export function createCostMapHandler(costs: ModelCostMap, options: CostMapHandle
       const methods = path === undefined ? undefined : byId ? modelRoute : routes[path]
       if (!methods) return null
       openAi = path === '/v1/models' || byId
-      return await answer(request, url, methods)
+      spendRoute = path === '/spend/calculate'
+      const response = await answer(request, url, methods)
+      return spendRoute && response.status >= 400 ? await withOpenAiError(response) : response
     } catch (error) {
       // The promise never rejects: a host (Hono, Bun, a Next.js route) gets an answer, never an exception.
       const response = failure(error, options.logger, `${request.method} ${safePath(request.url)}`)
       // OpenAI's clients read `error.message`; FastAPI's `detail` would show as "(no body)".
-      return openAi ? openAiError(response) : response
+      if (openAi) return openAiError(response)
+      return spendRoute ? withOpenAiError(response) : response
     }
   }
   return Object.assign(handle, {
     dispose: () => {
       registry.dispose()
+      lastChange.dispose()
       metrics?.metrics.dispose()
     },
   })

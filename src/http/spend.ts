@@ -8,6 +8,7 @@ import type { CostArgs, CostResult } from '../cost'
 import { isCostMapError } from '../errors'
 import { lazySchemas } from '../map'
 import type { ModelCostMap, TimeInput } from '../store'
+import { openAiError } from './operations'
 import { HttpError, json, validate } from './respond'
 
 /** Call types whose price comes from token counts: without a usage they would silently cost $0. */
@@ -121,3 +122,32 @@ const PRICING_KEYS = [
   'discount',
   'margin',
 ] as const
+
+/**
+ * @internal A 4xx of the price route with OpenAI's `error` beside FastAPI's `detail` (and `suggestions`):
+ * LiteLLM's clients read `detail`, OpenAI-style clients `error.message`, and both work.
+ * @example
+ * ```ts
+ * await withOpenAiError(json(422, { detail: 'Field required: usage' })) // { detail, error: { message, type, param, code } }
+ * ```
+ */
+export async function withOpenAiError(response: Response): Promise<Response> {
+  const body = (await response
+    .clone()
+    .json()
+    .catch(() => ({}))) as Record<string, unknown>
+  const { error } = (await (await openAiError(response)).json()) as { error: { message: string } }
+  // FastAPI's 422 lists its problems; one line of them reads better in `error.message` than their JSON.
+  if (Array.isArray(body.detail)) error.message = body.detail.map(problem).join('; ')
+  const headers: Record<string, string> = {}
+  response.headers.forEach((value, name) => {
+    headers[name] = value
+  })
+  return json(response.status, { ...body, error }, headers)
+}
+
+function problem(item: unknown): string {
+  const { loc, msg } = (item ?? {}) as { loc?: unknown[]; msg?: unknown }
+  const where = Array.isArray(loc) ? loc.slice(1).join('.') : ''
+  return where ? `${where}: ${String(msg)}` : String(msg)
+}
