@@ -18,6 +18,7 @@ import { createCostMapHandler } from '../../src/http/handler'
 import { toNodeListener } from '../../src/http/node'
 import { STATUS_PAGE_HTML } from '../../src/http/ui'
 import { ModelCostMap } from '../../src/store/store'
+import { startServe } from '../cli/run'
 import { AUTH, admin, KEY, listenOn, VIEWER } from '../routes/fixtures'
 import { MAIN_MAP, readJson, readText } from '../support/data'
 import { startServer, type TestServer } from '../support/server'
@@ -314,5 +315,22 @@ describe('the status page in Chromium', () => {
     expect(await text(page, '#src-models')).toBe((source.model_count as number).toLocaleString('en-US'))
     expect(problems()).toEqual([])
     await page.close()
+  })
+
+  it('works with costmap serve (the built CLI, on the bundled backup)', async () => {
+    const serve = await startServe(['--master-key', KEY], { LITELLM_LOCAL_MODEL_COST_MAP: 'True' })
+    try {
+      const site = { url: serve.url, close: async () => undefined }
+      const { page, problems } = await open(site, `${UI}#key=${KEY}`)
+      await loaded(page)
+      const source = await routeJson(site, '/model/cost_map/source')
+      expect(source.source).toBe('local')
+      expect(await text(page, '#src-source')).toMatch(/^local/)
+      expect(await text(page, '#src-models')).toBe((source.model_count as number).toLocaleString('en-US'))
+      expect(problems()).toEqual([])
+      await page.close()
+    } finally {
+      await serve.stop('SIGTERM')
+    }
   })
 })
