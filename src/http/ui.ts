@@ -45,9 +45,9 @@ const NONCE = '__COSTMAP_NONCE__'
 
 const STYLE = `
 :root{color-scheme:light dark;--bg:#f6f7f9;--card:#fff;--fg:#1d2330;--muted:#5f6b7a;--line:#e3e6eb;--accent:#2563eb;
---ok:#16a34a;--same:#94a3b8;--bad:#dc2626;--warn:#b45309;--mono:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+--ok:#16a34a;--same:#94a3b8;--bad:#dc2626;--warn:#b45309;--on-accent:#fff;--mono:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 @media (prefers-color-scheme:dark){:root{--bg:#0f1318;--card:#171c23;--fg:#e6e9ee;--muted:#9aa5b4;--line:#29313b;
---accent:#60a5fa;--ok:#4ade80;--same:#64748b;--bad:#f87171;--warn:#fbbf24}}
+--accent:#60a5fa;--ok:#4ade80;--same:#64748b;--bad:#f87171;--warn:#fbbf24;--on-accent:#0b1220}}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 header{display:flex;flex-wrap:wrap;gap:12px;align-items:center;justify-content:space-between;padding:12px 20px;
@@ -59,14 +59,14 @@ section{background:var(--card);border:1px solid var(--line);border-radius:10px;p
 section.wide{grid-column:1/-1}
 form.key{display:flex;gap:8px;flex-wrap:wrap}
 input,select,button{font:inherit;color:inherit;background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:5px 8px;min-width:0}
-button{cursor:pointer;background:var(--accent);border-color:var(--accent);color:#fff}
+button{cursor:pointer;background:var(--accent);border-color:var(--accent);color:var(--on-accent)}
 button.plain{background:transparent;color:var(--fg);border-color:var(--line)}
 button:disabled{opacity:.5;cursor:not-allowed}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 14px;margin:0}
 dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
 .mono{font-family:var(--mono);font-size:12.5px}
 .muted{color:var(--muted)}
-.msg{padding:8px 12px;border-radius:6px;margin:0 16px;max-width:1148px}
+.msg{padding:8px 12px;border-radius:6px;margin:12px auto 0;max-width:1148px;width:calc(100% - 32px)}
 .msg:empty{display:none}
 .msg.error{background:color-mix(in srgb,var(--bad) 14%,transparent);color:var(--bad)}
 .msg.info{background:color-mix(in srgb,var(--accent) 12%,transparent)}
@@ -82,17 +82,19 @@ th{color:var(--muted);font-weight:500}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .pill{display:inline-block;padding:0 7px;border-radius:9px;font-size:12px;border:1px solid currentColor}
 .success,.up{color:var(--ok)}.unchanged{color:var(--same)}.failed,.down{color:var(--bad)}.warn{color:var(--warn)}
-svg.chart{width:100%;height:70px;display:block;margin:6px 0 10px}
+svg.chart{width:100%;height:64px;display:block;margin:6px 0 2px}
+.axis-labels{display:flex;justify-content:space-between;font-size:11px;margin-bottom:8px}
 svg .success{fill:var(--ok)}svg .unchanged{fill:var(--same)}svg .failed{fill:var(--bad)}svg .axis{stroke:var(--line)}
-form.calc{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:8px}
+form.calc{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:8px;max-width:1000px}
 form.calc label{display:flex;flex-direction:column;gap:3px;font-size:12px;color:var(--muted)}
-form.calc label.model{grid-column:1/-1}
+form.calc label.model{grid-column:span 2}
+#calc-result{max-width:640px}
 form.calc button{align-self:end}
 .total{font-size:26px;font-weight:650;margin:12px 0 4px;font-variant-numeric:tabular-nums}
 ul.tags{list-style:none;padding:0;margin:4px 0 10px;display:flex;flex-wrap:wrap;gap:6px}
 ul.tags li{font-family:var(--mono);font-size:12px;background:var(--bg);border:1px solid var(--line);border-radius:5px;padding:1px 6px;max-width:100%;overflow-wrap:anywhere}
 [hidden]{display:none!important}
-@media (max-width:600px){header{padding:10px 12px}main{padding:10px;gap:10px}section{padding:12px}.msg{margin:0 10px}}
+@media (max-width:600px){header{padding:10px 12px}main{padding:10px;gap:10px}section{padding:12px}.msg{width:calc(100% - 20px)}}
 `
 
 const SCRIPT = `
@@ -172,7 +174,7 @@ const SCRIPT = `
   function signedOut(text) {
     $('app').hidden = true;
     $('forget').hidden = true;
-    document.querySelectorAll('#app dd, #app tbody, #app ul.tags, #app .stat b, #calc-total, #calc-key, #search-count').forEach(clear);
+    document.querySelectorAll('#app dd, #app tbody, #app ul.tags, #app .stat b, #app .axis-labels span, #sync-chart, #calc-total, #calc-key, #search-count').forEach(clear);
     if (text) message(text, 'error');
   }
 
@@ -227,7 +229,7 @@ const SCRIPT = `
     var body = $('syncs-body'); clear(body);
     s.data.slice(0, 25).forEach(function (r) {
       var tr = el('tr');
-      tr.appendChild(el('td', when(r.timestamp)));
+      var t = el('td', when(r.timestamp).slice(5, 19)); t.title = r.timestamp; tr.appendChild(t);
       var st = el('td'); st.appendChild(el('span', r.status, 'pill ' + r.status)); tr.appendChild(st);
       tr.appendChild(el('td', r.trigger));
       var reason = el('td', r.reason || (r.error ? r.error.slice(0, 80) : ''), 'muted');
@@ -249,12 +251,13 @@ const SCRIPT = `
     line.setAttribute('x1', '0'); line.setAttribute('x2', String(W)); line.setAttribute('y1', String(H - 0.5)); line.setAttribute('y2', String(H - 0.5));
     line.setAttribute('class', 'axis'); svg.appendChild(line);
     if (!data.length) return;
-    var times = data.map(function (r) { return new Date(r.timestamp).getTime(); });
-    var t0 = Math.min.apply(null, times), t1 = Math.max.apply(null, times);
-    var maxMs = Math.max.apply(null, data.map(function (r) { return r.duration_ms; }).concat([1]));
-    var bw = Math.max(3, Math.min(14, W / data.length - 2));
-    data.forEach(function (r, i) {
-      var x = t1 === t0 ? W - (i + 1) * (bw + 2) : ((times[i] - t0) / (t1 - t0)) * (W - bw);
+    // Oldest on the left, one slot per sync: syncs cluster in time (a burst of retries, a quiet week).
+    var ordered = data.slice().reverse();
+    var slot = W / Math.max(ordered.length, 24);
+    var bw = Math.max(2, slot * 0.7);
+    var maxMs = Math.max.apply(null, ordered.map(function (r) { return r.duration_ms; }).concat([1]));
+    ordered.forEach(function (r, i) {
+      var x = W - (ordered.length - i) * slot;
       var h = Math.max(6, Math.sqrt(r.duration_ms / maxMs) * (H - 4));
       var rect = document.createElementNS(NS, 'rect');
       rect.setAttribute('x', x.toFixed(1)); rect.setAttribute('y', (H - h).toFixed(1));
@@ -265,6 +268,8 @@ const SCRIPT = `
       rect.appendChild(title);
       svg.appendChild(rect);
     });
+    setText('chart-from', when(ordered[0].timestamp));
+    setText('chart-to', when(ordered[ordered.length - 1].timestamp));
   }
 
   function tags(id, list, empty) {
@@ -291,8 +296,10 @@ const SCRIPT = `
     setText('chg-price-count', count(c.pricing_changes));
     tags('chg-new', c.new_models, 'none');
     tags('chg-removed', c.removed_models, 'none');
+    $('chg-prices').hidden = c.price_changes.length === 0;
+    $('chg-no-prices').hidden = c.price_changes.length > 0;
     var body = $('change-body'); clear(body);
-    c.price_changes.slice(0, 100).forEach(function (p) {
+    c.price_changes.slice(0, 20).forEach(function (p) {
       var tr = el('tr');
       tr.appendChild(el('td', p.model, 'mono'));
       tr.appendChild(el('td', p.field.replace(/_cost_per_token$|_token_cost$/, ''), 'muted'));
@@ -308,7 +315,7 @@ const SCRIPT = `
       tr.appendChild(el('td', pct, cls));
       body.appendChild(tr);
     });
-    var more = c.pricing_changes - Math.min(100, c.price_changes.length);
+    var more = c.pricing_changes - Math.min(20, c.price_changes.length);
     setText('chg-more', more > 0 ? '+' + count(more) + ' more price changes' : '');
   }
 
@@ -354,7 +361,7 @@ const SCRIPT = `
   var searchTimer = null;
   function search() {
     var q = $('search-q').value.trim();
-    return api('/model/cost_map/search?limit=50&q=' + encodeURIComponent(q)).then(function (r) {
+    return api('/model/cost_map/search?limit=25&q=' + encodeURIComponent(q)).then(function (r) {
       var body = $('models-body'); clear(body);
       if (!r.ok) { setText('search-count', detail(r)); return; }
       setText('search-count', count(r.body.total) + (r.body.total === 1 ? ' model' : ' models') + (r.body.total > r.body.data.length ? ', first ' + r.body.data.length + ' shown' : ''));
@@ -460,8 +467,9 @@ const BODY = `
       <div class="stat"><b id="sync-failed" class="failed"></b><span>failed</span></div>
     </div>
     <svg id="sync-chart" class="chart" viewBox="0 0 600 64" preserveAspectRatio="none" role="img" aria-label="Syncs over time: height is the duration, colour the status"></svg>
+    <div class="axis-labels muted"><span id="chart-from"></span><span id="chart-to"></span></div>
     <div class="scroll"><table>
-      <thead><tr><th>Time</th><th>Status</th><th>Trigger</th><th>Reason</th><th class="num">Duration</th><th class="num">New models</th><th class="num">Price changes</th></tr></thead>
+      <thead><tr><th>Time</th><th>Status</th><th>Trigger</th><th>Reason</th><th class="num">Duration</th><th class="num">New</th><th class="num">Prices</th></tr></thead>
       <tbody id="syncs-body"></tbody>
     </table></div>
     <p id="syncs-empty" class="muted" hidden>No sync yet.</p>
@@ -478,14 +486,15 @@ const BODY = `
       <p class="muted"><span id="chg-when"></span> · <span id="chg-from" class="mono"></span> → <span id="chg-to" class="mono"></span></p>
       <div>New models</div><ul id="chg-new" class="tags"></ul>
       <div>Removed models</div><ul id="chg-removed" class="tags"></ul>
-      <div class="scroll"><table>
+      <p id="chg-no-prices" class="muted">No price changed.</p>
+      <div id="chg-prices" class="scroll"><table>
         <thead><tr><th>Model</th><th>Price</th><th class="num">Old / 1M</th><th class="num">New / 1M</th><th class="num">Change</th></tr></thead>
         <tbody id="change-body"></tbody>
       </table></div>
       <p id="chg-more" class="muted"></p>
     </div>
   </section>
-  <section id="calc">
+  <section id="calc" class="wide">
     <h2>Price calculator</h2>
     <form name="calculate" class="calc">
       <label class="model">Model<input name="model" value="gpt-4o" required autocomplete="off"></label>
@@ -507,7 +516,7 @@ const BODY = `
       </table></div>
     </div>
   </section>
-  <section id="models">
+  <section id="models" class="wide">
     <h2>Models</h2>
     <input id="search-q" type="search" placeholder="Search name or provider (e.g. claude sonnet)" aria-label="Search models" autocomplete="off">
     <p id="search-count" class="muted"></p>
