@@ -103,6 +103,8 @@ const SCRIPT = `
   var KEY = 'costmap.key';
   // The page is served at <basePath>/model/cost_map/ui: every route is relative to the same prefix.
   var ROOT = location.pathname.replace(/\\/model\\/cost_map\\/ui\\/?$/, '');
+  // '//host' would be another origin for fetch (CSP's connect-src 'self' refuses it anyway).
+  ROOT = ROOT.replace(/^\\/+/, '/').replace(/\\/+$/, '');
   var $ = function (id) { return document.getElementById(id); };
   var key = null;
 
