@@ -18,6 +18,7 @@ import { createTokenBucket, type RateLimitOptions } from './rate-limit'
 import { checkDeclaredLength, failure, type HandlerLogger, HttpError, json, readJsonBody, warnTo } from './respond'
 import { cancel, history, reload, schedule, scheduleStatus, source } from './routes'
 import { spend } from './spend'
+import { searchModels, trackLastChange } from './ui-data'
 
 /**
  * A prom-client `Registry` (typed by shape, so the core's types do not need prom-client installed).
@@ -135,6 +136,9 @@ export const ROUTE_PATHS: readonly string[] = Object.freeze([
   '/health/readiness',
   '/metrics',
   '/spend/calculate',
+  '/model/cost_map/ui',
+  '/model/cost_map/last_change',
+  '/model/cost_map/search',
 ])
 
 /** @internal The one path prefix the handler owns: `GET /v1/models/{id}` (ids may contain `/`). */
@@ -164,6 +168,7 @@ export function createCostMapHandler(costs: ModelCostMap, options: CostMapHandle
   const maxBodyBytes = options.maxBodyBytes ?? 102_400
   const basePath = (options.basePath ?? '').replace(/\/+$/, '')
   const metrics = options.metrics ? createMetrics(costs, options.metrics) : undefined
+  const lastChange = trackLastChange(costs)
 
   const routes: Record<string, Partial<Record<Method, Route>>> = {
     '/reload/model_cost_map': { POST: { admin: true, limited: true, run: () => reload(costs) } },
@@ -193,6 +198,12 @@ export function createCostMapHandler(costs: ModelCostMap, options: CostMapHandle
     '/model/update': { POST: { admin: true, body: true, run: ({ body }) => updateModel(registry, body) } },
     '/model/delete': { POST: { admin: true, body: true, run: ({ body }) => deleteModel(registry, body) } },
     '/spend/calculate': { POST: { admin: false, body: true, run: ({ body }) => spend(costs, body) } },
+    // The page holds no data: the browser reads the routes above with the key it is given.
+    // The page (28 KB of HTML) is a chunk of its own, loaded by its first request: `import 'costmap'` and
+    // every cold start that never serves it do not parse it.
+    '/model/cost_map/ui': { GET: { admin: false, open: true, run: async () => (await import('./ui')).statusPage() } },
+    '/model/cost_map/last_change': { GET: { admin: false, run: () => lastChange.get() } },
+    '/model/cost_map/search': { GET: { admin: false, run: ({ url }) => searchModels(costs, url) } },
   }
 
   const modelRoute: Partial<Record<Method, Route>> = {
@@ -237,9 +248,16 @@ export function createCostMapHandler(costs: ModelCostMap, options: CostMapHandle
       const byId = path?.startsWith(MODEL_BY_ID_PREFIX) === true && path.length > MODEL_BY_ID_PREFIX.length
       const methods = path === undefined ? undefined : byId ? modelRoute : routes[path]
       if (!methods) return null
-      // LiteLLM answers /v1/model/info errors with FastAPI's `detail`: that route keeps it beside OpenAI's `error`.
-      openAi = path === '/v1/models' || byId ? 'error' : path === '/v1/model/info' ? 'both' : null
-      return await answer(request, url, methods)
+      // LiteLLM answers /v1/model/info and /spend/calculate errors with FastAPI's `detail`: those keep it beside
+      // OpenAI's `error`, so LiteLLM's clients and OpenAI-style ones both read them.
+      openAi =
+        path === '/v1/models' || byId
+          ? 'error'
+          : path === '/v1/model/info' || path === '/spend/calculate'
+            ? 'both'
+            : null
+      const response = await answer(request, url, methods)
+      return openAi && response.status >= 400 ? await openAiError(response, openAi) : response
     } catch (error) {
       // The promise never rejects: a host (Hono, Bun, a Next.js route) gets an answer, never an exception.
       const response = failure(error, options.logger, `${request.method} ${safePath(request.url)}`)
@@ -250,6 +268,7 @@ export function createCostMapHandler(costs: ModelCostMap, options: CostMapHandle
   return Object.assign(handle, {
     dispose: () => {
       registry.dispose()
+      lastChange.dispose()
       metrics?.metrics.dispose()
     },
   })

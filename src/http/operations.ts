@@ -107,13 +107,21 @@ export async function openAiError(response: Response, shape: OpenAiShape): Promi
     if (value !== null) headers[name] = value
   }
   const error = { message: messageOf(detail), type, param: null, code }
-  return json(response.status, shape === 'both' ? { detail: detail ?? 'Error', error } : { error }, headers)
+  // 'both' keeps the whole body (`detail`, and the price route's `suggestions`).
+  return json(response.status, shape === 'both' ? { ...body, detail: detail ?? 'Error', error } : { error }, headers)
 }
 
-/** LiteLLM's `detail` is a string, `{ error: string }` or FastAPI's list of validation errors. */
+/** LiteLLM's `detail` is a string, `{ error: string }` or FastAPI's list of validation errors (one line). */
 function messageOf(detail: unknown): string {
   if (typeof detail === 'string') return detail
+  if (Array.isArray(detail)) return detail.map(problem).join('; ')
   const inner = (detail as { error?: unknown } | null | undefined)?.error
   if (typeof inner === 'string') return inner
   return JSON.stringify(detail ?? 'Error')
+}
+
+function problem(item: unknown): string {
+  const { loc, msg } = (item ?? {}) as { loc?: unknown[]; msg?: unknown }
+  const where = Array.isArray(loc) ? loc.slice(1).join('.') : ''
+  return where ? `${where}: ${String(msg)}` : String(msg)
 }

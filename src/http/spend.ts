@@ -49,6 +49,9 @@ export const spendSchemas = lazySchemas((z) => {
       discount: z.union([z.number(), z.record(z.string(), z.number())]).optional(),
       margin: z.union([z.number(), z.record(z.string(), z.unknown())]).optional(),
       at: z.union([text, z.number()]).optional(),
+      // Checked by the pricing engine too (an unknown format is INVALID_ARGUMENT, a 422 here).
+      usageFormat: text.optional(),
+      preferReportedCost: z.boolean().optional(),
     }),
   }
 })
@@ -120,4 +123,6 @@ const PRICING_KEYS = [
   'tieredPricing',
   'discount',
   'margin',
+  'usageFormat',
+  'preferReportedCost',
 ] as const

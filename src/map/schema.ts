@@ -5,8 +5,15 @@
  */
 import type * as Z from 'zod'
 import { zod } from '../_internal'
-import * as limits from './zod'
-import { defineMapSchemas, FORBIDDEN_KEYS, PRICE_KEY } from './zod'
+import {
+  MAX_ARRAY as ARRAY_LIMIT,
+  MAX_DEPTH as DEPTH_LIMIT,
+  defineMapSchemas,
+  FORBIDDEN_KEYS,
+  MAX_KEYS as KEYS_LIMIT,
+  PRICE_KEY,
+  MAX_STRING as STRING_LIMIT,
+} from './zod'
 
 export { PRICE_KEY }
 
@@ -89,8 +96,9 @@ export function formatIssues(issues: ReadonlyArray<{ path: PropertyKey[]; messag
 
 // --- Fast path ---
 
-// Local copies of the limits: a bundler's live import binding can be a getter, read on every key.
-const { MAX_ARRAY, MAX_DEPTH, MAX_KEYS, MAX_STRING } = limits
+// Local copies of the limits: a live import binding can be a getter (vitest's modules), read on every key;
+// named imports, not a namespace, so the bundle needs no export-object helper.
+const [MAX_ARRAY, MAX_DEPTH, MAX_KEYS, MAX_STRING] = [ARRAY_LIMIT, DEPTH_LIMIT, KEYS_LIMIT, STRING_LIMIT]
 
 const LIMIT_KEYS = new Set(['max_tokens', 'max_input_tokens', 'max_output_tokens'])
 enum Kind {

@@ -59,6 +59,8 @@ const USES_DIST = [
     .map((name) => `test/cli/${name}`),
   'test/examples.test.ts',
   'test/package.test.ts',
+  // The status page's browser tests open it on `costmap serve` too.
+  'test/http/ui.browser.test.ts',
 ]
 const OPTIONS_WITH_VALUES = new Set([
   '-t',

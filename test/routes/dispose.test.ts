@@ -1,5 +1,6 @@
-// Issue 15 (leaks): a handler subscribes its deployments registry to the store; dispose() gives the
-// subscriptions back, so a long-lived store does not collect two listeners per handler (or router, or app).
+// Issue 15 (leaks): a handler subscribes its deployments registry (two listeners) and the status page's
+// last-change tracker (one) to the store; dispose() gives the subscriptions back, so a long-lived store does
+// not collect three listeners per handler (or router, or app).
 import { describe, expect, it } from 'vitest'
 import { costMapRoutes as expressRoutes } from '../../src/adapters/express'
 import { costMapRoutes as honoRoutes } from '../../src/adapters/hono'
@@ -28,7 +29,7 @@ describe.each(owners)('%s', (_name, create) => {
     costs.on('reload', () => undefined)
     const before = costs.listeners()
     const held = Array.from({ length: 100 }, () => create(costs))
-    expect(costs.listeners()).toBe(before + 200)
+    expect(costs.listeners()).toBe(before + 300)
     for (const h of held) h.dispose()
     expect(costs.listeners()).toBe(before)
     // A second dispose is harmless and removes nobody else's listener.
@@ -44,7 +45,7 @@ describe('a disposed handler', () => {
     const kept = createCostMapHandler(costs, options)
     const gone = createCostMapHandler(costs, options)
     gone.dispose()
-    expect(costs.listeners()).toBe(2)
+    expect(costs.listeners()).toBe(3)
     const request = new Request('http://localhost/v1/models', { headers: { authorization: 'Bearer sk-test' } })
     const body = (await (await kept(request))?.json()) as { data: Array<{ id: string }> }
     expect(body.data.map((m) => m.id)).toEqual(['gpt-4o'])

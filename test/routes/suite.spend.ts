@@ -115,6 +115,23 @@ export function spendRouteTests(setup: (options?: CostMapHandlerOptions) => Prom
       expect(body.cost).toBeCloseTo(ctx.costs.completionCost({ model: 'gpt-4o', usage }).totalCost / 2, 12)
     })
 
+    it('usageFormat and preferReportedCost pass through: an AI SDK usage, an OpenRouter usage.cost billed', async () => {
+      const ctx = await setup()
+      const sdk = { model: 'gpt-4o', usage: { inputTokens: 1000, outputTokens: 100, totalTokens: 1100 } }
+      const read = await (await post(ctx, { ...sdk, usageFormat: 'ai-sdk' })).json()
+      const byHand =
+        1000 * price(ctx.costs, 'gpt-4o', 'input_cost_per_token') +
+        100 * price(ctx.costs, 'gpt-4o', 'output_cost_per_token')
+      expect(read.cost).toBeCloseTo(byHand, 12)
+      const usage = { prompt_tokens: 1000, completion_tokens: 100, cost: 0.123 }
+      const billed = await (await post(ctx, { model: 'gpt-4o', usage, preferReportedCost: true })).json()
+      expect(billed.cost).toBe(0.123)
+      expect(billed.result).toMatchObject({ reportedCost: 0.123, costSource: 'reported' })
+      const bad = await post(ctx, { ...sdk, usageFormat: 'ai_sdk' })
+      expect(bad.status).toBe(422)
+      expect((await bad.json()).error.message).toMatch(/usageFormat/)
+    })
+
     it('an unknown model is a 404 with the suggestions', async () => {
       const ctx = await setup()
       const res = await post(ctx, { model: 'gpt4o', usage: { prompt_tokens: 1, completion_tokens: 1 } })
@@ -143,6 +160,61 @@ export function spendRouteTests(setup: (options?: CostMapHandlerOptions) => Prom
       const { detail } = await res.json()
       expect(typeof detail === 'string' ? detail : JSON.stringify(detail)).toMatch(message)
     })
+
+    it.each([
+      ['malformed JSON', '{"model": ', admin, 400, 'invalid_request_error', '400', /Invalid JSON/],
+      ['no usage', { model: 'gpt-4o' }, admin, 422, 'invalid_request_error', '422', /^usage: Field required/],
+      [
+        'a usage of the wrong shape',
+        { model: 'gpt-4o', usage: 'lots' },
+        admin,
+        422,
+        'invalid_request_error',
+        '422',
+        /^usage: /,
+      ],
+      [
+        'a bad discount',
+        { model: 'gpt-4o', usage: { prompt_tokens: 1 }, discount: 2 },
+        admin,
+        422,
+        'invalid_request_error',
+        '422',
+        /discount/,
+      ],
+      [
+        'an unknown model',
+        { model: 'gpt4o', usage: { prompt_tokens: 1 } },
+        admin,
+        404,
+        'invalid_request_error',
+        'model_not_found',
+        /isn't mapped yet/,
+      ],
+      [
+        'a wrong key',
+        { model: 'gpt-4o', usage: { prompt_tokens: 1 } },
+        { authorization: 'Bearer wrong' },
+        401,
+        'authentication_error',
+        'invalid_api_key',
+        /Invalid API key/,
+      ],
+    ])(
+      "%s: LiteLLM's detail and OpenAI's error in one body",
+      async (_name, body, headers, status, type, code, message) => {
+        const ctx = await setup()
+        const res = await post(ctx, body, headers)
+        expect(res.status).toBe(status)
+        expect(res.headers.get('content-type')).toMatch(/application\/json/)
+        const json = await res.json()
+        expect(json.detail).toBeDefined()
+        expect(json.error).toEqual({ message: expect.stringMatching(message), type, param: null, code })
+        if (typeof json.detail === 'string') expect(json.error.message).toBe(json.detail)
+        if (status === 404) expect(json.suggestions[0]).toBe('gpt-4o')
+        if (status === 401) expect(res.headers.get('www-authenticate')).toBe('Bearer')
+      },
+    )
 
     it('any valid key: 401 without one, 200 for a viewer; GET is a 405', async () => {
       const ctx = await setup()

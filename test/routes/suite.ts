@@ -14,6 +14,7 @@ import { managementRouteTests } from './suite.management'
 import { modelRouteTests } from './suite.models'
 import { operationsRouteTests } from './suite.operations'
 import { spendRouteTests } from './suite.spend'
+import { uiRouteTests } from './suite.ui'
 
 export interface Mounted {
   url: string
@@ -245,4 +246,5 @@ export function routeSuite(mount: Mount): void {
   managementRouteTests(setup)
   operationsRouteTests(setup, () => mapText)
   spendRouteTests(setup)
+  uiRouteTests(setup, () => mapText)
 }
