@@ -109,6 +109,8 @@ export const serve: Command = {
       ? 'LITELLM_LOCAL_MODEL_COST_MAP is set: no remote fetch'
       : 'syncing in the background'
     out.print(`costmap serve: listening on ${publicUrl(host, bound)} (${models}; ${remote})`)
+    // The key goes in the fragment, which the browser never sends: the line shows where, not the key.
+    out.print(`costmap serve: status page ${publicUrl(host, bound)}/model/cost_map/ui#key=<your key>`)
     const signal = await new Promise<NodeJS.Signals>((resolve) =>
       process.once('SIGINT', resolve).once('SIGTERM', resolve),
     )

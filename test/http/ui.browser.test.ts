@@ -320,6 +320,10 @@ describe('the status page in Chromium', () => {
   it('works with costmap serve (the built CLI, on the bundled backup)', async () => {
     const serve = await startServe(['--master-key', KEY], { LITELLM_LOCAL_MODEL_COST_MAP: 'True' })
     try {
+      // It says where the page is, with a placeholder for the key (never the key itself).
+      const [, printed] = await serve.waitFor(/status page (\S+)/)
+      expect(printed).toBe(`${serve.url}${UI}#key=<your`)
+      expect(serve.stdout()).not.toContain(KEY)
       const site = { url: serve.url, close: async () => undefined }
       const { page, problems } = await open(site, `${UI}#key=${KEY}`)
       await loaded(page)
