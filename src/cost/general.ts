@@ -11,6 +11,7 @@
 import { CostMapError } from '../errors'
 import { buildModelInfo, contextOf, type MapIndex, type MapLike, notMapped, type Resolved, resolveIn } from '../resolve'
 import { applyAdjustments } from './adjust'
+import { characterRoute, ROUTER_HINT, type RouterCall, routerCall, routerFee } from './providers'
 import { type Plan, planFor, price, serviceIndex } from './rates'
 import { tieredTokenCost } from './tiered'
 import { batchCost, providerMultiplier, type Sides, tokenCost } from './tokens'
@@ -105,8 +106,16 @@ function run(map: MapLike, args: CostArgs): Job {
   let hit = resolveIn(ctx.index, args.model, args.provider, args.region)
   if (callType === 'image_generation' && tokens.prompt + tokens.completion === 0) hit = imageEntry(ctx.index, args, hit)
   const custom = args.customPricing
+  let router: RouterCall | undefined
   if (hit === null) {
-    if (custom === undefined || custom === null) throw notMapped(args.model, args.provider, '', ctx.index)
+    // Only names the map does not know can be router names (the fee entry itself prices as its entry).
+    router = routerCall(args.model, args.provider)
+    if (router?.served !== undefined) hit = resolveIn(ctx.index, router.served, router.provider, args.region)
+  }
+  if (hit === null) {
+    if (custom === undefined || custom === null) {
+      throw notMapped(args.model, args.provider, router === undefined ? '' : ROUTER_HINT, ctx.index)
+    }
     hit = customOnly(args, custom)
   }
   let entry = hit.entry
@@ -132,7 +141,7 @@ function run(map: MapLike, args: CostArgs): Job {
     )
   }
   const job: Job = { prompt: 0, completion: 0, hit, entry, tokens, parts: [], sha256: ctx.sha256 }
-  if (callType === 'completion' && !plan.tokenTiers && !plan.timePriced) {
+  if (callType === 'completion' && plan.direct) {
     tokenCost(
       plan,
       tokens,
@@ -142,10 +151,11 @@ function run(map: MapLike, args: CostArgs): Job {
       job,
     )
   } else {
-    const sides = dispatch(callType, plan, tokens, args, job.parts)
+    const sides = dispatch(callType, plan, tokens, args, job)
     job.prompt = sides.prompt
     job.completion = sides.completion
   }
+  if (router !== undefined) job.prompt += routerFee(ctx.index, tokens, job.parts)
   return job
 }
 
@@ -153,8 +163,9 @@ function multiplier(entry: Entry, t: Tokens): number {
   return t.inferenceGeo === undefined && t.speed === undefined ? 1 : providerMultiplier(entry, t.inferenceGeo, t.speed)
 }
 
-function dispatch(callType: string, plan: Plan, t: Tokens, args: CostArgs, parts: CostComponent[]): Sides {
+function dispatch(callType: string, plan: Plan, t: Tokens, args: CostArgs, job: Job): Sides {
   const entry = plan.entry
+  const parts = job.parts
   const hasTokens = t.prompt + t.completion > 0
   switch (callType) {
     case 'completion':
@@ -196,8 +207,12 @@ function dispatch(callType: string, plan: Plan, t: Tokens, args: CostArgs, parts
       )
     }
   }
+  const service = serviceIndex(args.serviceTier ?? t.serviceTier)
+  if (plan.characters && (callType === 'completion' || callType === 'embedding')) {
+    return characterRoute(plan, t, args, callType, job.hit.key, job.hit.provider, service, multiplier(entry, t), parts)
+  }
   const sides: Sides = { prompt: 0, completion: 0 }
-  tokenCost(plan, t, serviceIndex(args.serviceTier ?? t.serviceTier), multiplier(entry, t), parts, sides)
+  tokenCost(plan, t, service, multiplier(entry, t), parts, sides)
   return sides
 }
 
