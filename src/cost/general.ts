@@ -11,7 +11,7 @@
 import { CostMapError } from '../errors'
 import { buildModelInfo, contextOf, type MapIndex, type MapLike, notMapped, type Resolved, resolveIn } from '../resolve'
 import { applyAdjustments } from './adjust'
-import { characterRoute, ROUTER_HINT, type RouterCall, routerCall, routerFee } from './providers'
+import { characterRoute, ROUTER_HINT, routerCall, routerFee } from './providers'
 import { type Plan, planFor, price, serviceIndex } from './rates'
 import { tieredTokenCost } from './tiered'
 import { batchCost, providerMultiplier, type Sides, tokenCost } from './tokens'
@@ -105,19 +105,34 @@ function run(map: MapLike, args: CostArgs): Job {
   const tokens = readUsage(args.usage)
   let hit = resolveIn(ctx.index, args.model, args.provider, args.region)
   if (callType === 'image_generation' && tokens.prompt + tokens.completion === 0) hit = imageEntry(ctx.index, args, hit)
+  if (hit === null) return unknownModel(ctx, args, callType, tokens)
+  return priceHit(ctx, hit, args, callType, tokens)
+}
+
+type Context = ReturnType<typeof contextOf>
+
+/**
+ * A name the map does not know: an Azure model-router name (the model it routed to, then the router's
+ * fee once), else the caller's prices alone. Off the hot path, so `run` stays small.
+ */
+function unknownModel(ctx: Context, args: CostArgs, callType: string, tokens: Tokens): Job {
   const custom = args.customPricing
-  let router: RouterCall | undefined
-  if (hit === null) {
-    // Only names the map does not know can be router names (the fee entry itself prices as its entry).
-    router = routerCall(args.model, args.provider)
-    if (router?.served !== undefined) hit = resolveIn(ctx.index, router.served, router.provider, args.region)
-  }
+  // The fee entry itself (`azure_ai/model_router`) resolves above and prices as its entry: the fee once.
+  const router = routerCall(args.model, args.provider)
+  let hit = router?.served === undefined ? null : resolveIn(ctx.index, router.served, router.provider, args.region)
   if (hit === null) {
     if (custom === undefined || custom === null) {
       throw notMapped(args.model, args.provider, router === undefined ? '' : ROUTER_HINT, ctx.index)
     }
     hit = customOnly(args, custom)
   }
+  const job = priceHit(ctx, hit, args, callType, tokens)
+  if (router !== undefined) job.prompt += routerFee(ctx.index, tokens, job.parts)
+  return job
+}
+
+function priceHit(ctx: Context, hit: Resolved, args: CostArgs, callType: string, tokens: Tokens): Job {
+  const custom = args.customPricing
   let entry = hit.entry
   let plan = hit.plan as Plan | undefined
   if (custom === undefined || custom === null) {
@@ -155,8 +170,11 @@ function run(map: MapLike, args: CostArgs): Job {
     job.prompt = sides.prompt
     job.completion = sides.completion
   }
-  if (router !== undefined) job.prompt += routerFee(ctx.index, tokens, job.parts)
   return job
+}
+
+function charactersGiven(args: CostArgs): boolean {
+  return args.promptCharacters != null || args.completionCharacters != null
 }
 
 function multiplier(entry: Entry, t: Tokens): number {
@@ -208,7 +226,12 @@ function dispatch(callType: string, plan: Plan, t: Tokens, args: CostArgs, job: 
     }
   }
   const service = serviceIndex(args.serviceTier ?? t.serviceTier)
-  if (plan.characters && (callType === 'completion' || callType === 'embedding')) {
+  // Characters change the price only when given, or when a side has no token price (then it is an error).
+  if (
+    plan.characters &&
+    (callType === 'completion' || callType === 'embedding') &&
+    (plan.characterOnly || charactersGiven(args))
+  ) {
     return characterRoute(plan, t, args, callType, job.hit.key, job.hit.provider, service, multiplier(entry, t), parts)
   }
   const sides: Sides = { prompt: 0, completion: 0 }

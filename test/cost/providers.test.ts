@@ -142,7 +142,7 @@ describe('Vertex per-character models (LiteLLM cost_router / cost_per_character)
     ['tts-1 priced as a completion by tokens', { model: 'tts-1', usage: usage(100, 0) }],
     ['a negative character count', { model: 'chat-bison', usage: usage(10, 10), promptCharacters: -1 }],
     ['a character count that is not a number', { model: 'chat-bison', promptCharacters: '12' as unknown as number }],
-  ])('%s is INVALID_ARGUMENT, never a silent $0 (LiteLLM: $0 for the first two)', (_name, args) => {
+  ])('%s is INVALID_ARGUMENT, never priced at zero (LiteLLM: 0 USD for the first three)', (_name, args) => {
     const error = errorOf(() => completionCost(map, args))
     expect(error?.code).toBe('INVALID_ARGUMENT')
     expect(error?.message).toMatch(/Characters/)
