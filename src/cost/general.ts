@@ -11,6 +11,7 @@
 import { CostMapError } from '../errors'
 import { buildModelInfo, contextOf, type MapIndex, type MapLike, notMapped, type Resolved, resolveIn } from '../resolve'
 import { applyAdjustments, reportedTotal } from './adjust'
+import { characterRoute, ROUTER_HINT, routerCall, routerFee } from './providers'
 import { type Plan, planFor, price, serviceIndex } from './rates'
 import { tieredTokenCost } from './tiered'
 import { batchCost, providerMultiplier, type Sides, tokenCost } from './tokens'
@@ -109,11 +110,34 @@ function run(map: MapLike, args: CostArgs): Job {
   const callType = args.callType ?? (tokens.seconds > 0 ? 'transcription' : 'completion')
   let hit = resolveIn(ctx.index, args.model, args.provider, args.region)
   if (callType === 'image_generation' && tokens.prompt + tokens.completion === 0) hit = imageEntry(ctx.index, args, hit)
+  if (hit === null) return unknownModel(ctx, args, callType, tokens)
+  return priceHit(ctx, hit, args, callType, tokens)
+}
+
+type Context = ReturnType<typeof contextOf>
+
+/**
+ * A name the map does not know: an Azure model-router name (the model it routed to, then the router's
+ * fee once), else the caller's prices alone. Off the hot path, so `run` stays small.
+ */
+function unknownModel(ctx: Context, args: CostArgs, callType: string, tokens: Tokens): Job {
   const custom = args.customPricing
+  // The fee entry itself (`azure_ai/model_router`) resolves above and prices as its entry: the fee once.
+  const router = routerCall(args.model, args.provider)
+  let hit = router?.served === undefined ? null : resolveIn(ctx.index, router.served, router.provider, args.region)
   if (hit === null) {
-    if (custom === undefined || custom === null) throw notMapped(args.model, args.provider, '', ctx.index)
+    if (custom === undefined || custom === null) {
+      throw notMapped(args.model, args.provider, router === undefined ? '' : ROUTER_HINT, ctx.index)
+    }
     hit = customOnly(args, custom)
   }
+  const job = priceHit(ctx, hit, args, callType, tokens)
+  if (router !== undefined) job.prompt += routerFee(ctx.index, tokens, job.parts)
+  return job
+}
+
+function priceHit(ctx: Context, hit: Resolved, args: CostArgs, callType: string, tokens: Tokens): Job {
+  const custom = args.customPricing
   let entry = hit.entry
   let plan = hit.plan as Plan | undefined
   if (custom === undefined || custom === null) {
@@ -137,7 +161,7 @@ function run(map: MapLike, args: CostArgs): Job {
     )
   }
   const job: Job = { prompt: 0, completion: 0, hit, entry, tokens, parts: [], sha256: ctx.sha256 }
-  if (callType === 'completion' && !plan.tokenTiers && !plan.timePriced) {
+  if (callType === 'completion' && plan.direct) {
     tokenCost(
       plan,
       tokens,
@@ -147,19 +171,24 @@ function run(map: MapLike, args: CostArgs): Job {
       job,
     )
   } else {
-    const sides = dispatch(callType, plan, tokens, args, job.parts)
+    const sides = dispatch(callType, plan, tokens, args, job)
     job.prompt = sides.prompt
     job.completion = sides.completion
   }
   return job
 }
 
+function charactersGiven(args: CostArgs): boolean {
+  return args.promptCharacters != null || args.completionCharacters != null
+}
+
 function multiplier(entry: Entry, t: Tokens): number {
   return t.inferenceGeo === undefined && t.speed === undefined ? 1 : providerMultiplier(entry, t.inferenceGeo, t.speed)
 }
 
-function dispatch(callType: string, plan: Plan, t: Tokens, args: CostArgs, parts: CostComponent[]): Sides {
+function dispatch(callType: string, plan: Plan, t: Tokens, args: CostArgs, job: Job): Sides {
   const entry = plan.entry
+  const parts = job.parts
   const hasTokens = t.prompt + t.completion > 0
   switch (callType) {
     case 'completion':
@@ -201,8 +230,17 @@ function dispatch(callType: string, plan: Plan, t: Tokens, args: CostArgs, parts
       )
     }
   }
+  const service = serviceIndex(args.serviceTier ?? t.serviceTier)
+  // Characters change the price only when given, or when a side has no token price (then it is an error).
+  if (
+    plan.characters &&
+    (callType === 'completion' || callType === 'embedding') &&
+    (plan.characterOnly || charactersGiven(args))
+  ) {
+    return characterRoute(plan, t, args, callType, job.hit.key, job.hit.provider, service, multiplier(entry, t), parts)
+  }
   const sides: Sides = { prompt: 0, completion: 0 }
-  tokenCost(plan, t, serviceIndex(args.serviceTier ?? t.serviceTier), multiplier(entry, t), parts, sides)
+  tokenCost(plan, t, service, multiplier(entry, t), parts, sides)
   return sides
 }
 

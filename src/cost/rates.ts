@@ -57,6 +57,12 @@ export interface Plan {
   timePriced: boolean
   /** {@link hasPrice} of the entry: without a price, pricing it would be a silent $0. */
   priced: boolean
+  /** A per-character price (`input_cost_per_character` / `output_cost_per_character`): Vertex's character route. */
+  characters: boolean
+  /** A side priced per character and not per token (`text-bison`, `tts-1`): its tokens alone have no price. */
+  characterOnly: boolean
+  /** None of the above: a completion goes straight to the per-token formula (the hot path reads only this). */
+  direct: boolean
 }
 
 const SERVICE_SUFFIX = ['', '_flex', '_priority'] as const
@@ -81,7 +87,23 @@ export function planFor(entry: Readonly<Record<string, unknown>>): Plan {
       (key) => price(entry, key) !== undefined,
     )
     const timePriced = !tokenPriced && secondPriced
-    plan = { entry, tiers: findTiers(entry), rates: [], tokenTiers, timePriced, priced: hasPrice(entry) }
+    const onlyPerCharacter = (side: string) =>
+      price(entry, `${side}_cost_per_character`) !== undefined && price(entry, `${side}_cost_per_token`) === undefined
+    const characterOnly = onlyPerCharacter('input') || onlyPerCharacter('output')
+    const characters =
+      price(entry, 'input_cost_per_character') !== undefined || price(entry, 'output_cost_per_character') !== undefined
+    const direct = !tokenTiers && !timePriced && !characters
+    plan = {
+      entry,
+      tiers: findTiers(entry),
+      rates: [],
+      tokenTiers,
+      timePriced,
+      priced: hasPrice(entry),
+      characters,
+      characterOnly,
+      direct,
+    }
     plans.set(entry, plan)
   }
   return plan
