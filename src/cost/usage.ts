@@ -225,13 +225,12 @@ function readChat(u: Obj): Tokens {
 
 /** Anthropic Messages usage: `input_tokens` excludes cache reads and writes. */
 function readAnthropic(u: Obj): Tokens {
-  const t = empty()
-  const input = num(u.input_tokens, 'input_tokens')
-  t.cached = num(u.cache_read_input_tokens, 'cache_read_input_tokens')
-  t.cacheWrite = num(u.cache_creation_input_tokens, 'cache_creation_input_tokens')
-  t.prompt = input + t.cached + t.cacheWrite
-  t.textIn = input
-  t.completion = num(u.output_tokens, 'output_tokens')
+  const t = excludingCache(
+    num(u.input_tokens, 'input_tokens'),
+    num(u.cache_read_input_tokens, 'cache_read_input_tokens'),
+    num(u.cache_creation_input_tokens, 'cache_creation_input_tokens'),
+    num(u.output_tokens, 'output_tokens'),
+  )
   readSplit(t, obj(u.cache_creation, 'cache_creation'))
   readExtras(t, u)
   return t
@@ -366,13 +365,22 @@ function readAiSdk(u: Obj): Tokens {
 
 /** Bedrock Converse `TokenUsage`: `inputTokens` excludes cache reads and writes, as Anthropic's. */
 function readBedrock(u: Obj): Tokens {
+  return excludingCache(
+    num(u.inputTokens, 'inputTokens'),
+    num(u.cacheReadInputTokens, 'cacheReadInputTokens'),
+    num(u.cacheWriteInputTokens, 'cacheWriteInputTokens'),
+    num(u.outputTokens, 'outputTokens'),
+  )
+}
+
+/** Counts where the input excludes cache reads and writes (Anthropic, Bedrock): the prompt is their sum. */
+function excludingCache(input: number, cached: number, cacheWrite: number, completion: number): Tokens {
   const t = empty()
-  const input = num(u.inputTokens, 'inputTokens')
-  t.cached = num(u.cacheReadInputTokens, 'cacheReadInputTokens')
-  t.cacheWrite = num(u.cacheWriteInputTokens, 'cacheWriteInputTokens')
-  t.prompt = input + t.cached + t.cacheWrite
+  t.cached = cached
+  t.cacheWrite = cacheWrite
+  t.prompt = input + cached + cacheWrite
   t.textIn = input
-  t.completion = num(u.outputTokens, 'outputTokens')
+  t.completion = completion
   return t
 }
 
