@@ -1,9 +1,13 @@
 // A map URL with credentials (`https://user:token@mirror/map.json`): fetch refuses such a URL, so the transport
 // sends them as `Authorization: Basic` (as curl does) and the map loads; they never reach another origin and no
 // result, error or log line shows them. Real loopback servers throughout; the CLI runs as users run it.
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { getModelCostMap } from '../../src/load/loader'
 import { withoutCredentials } from '../../src/load/transport'
+import { ModelCostMap } from '../../src/store/store'
 import { expectExit, runCli, startServe } from '../cli/run'
 import { MAIN_MAP, readText } from '../support/data'
 import { type Script, startServer, type TestServer } from '../support/server'
@@ -117,6 +121,35 @@ describe('a map URL with credentials', () => {
       for (const text of [...logs, result.url, result.fallback_reason]) expect(text).not.toMatch(SECRET)
     },
   )
+
+  it('a store loads it; source(), the reload result, its log and its cache file keep the URL without them', async () => {
+    const server = await serve({ body: mainText })
+    const dir = await mkdtemp(join(tmpdir(), 'costmap-credentials-'))
+    const logs: string[] = []
+    const costs = new ModelCostMap({
+      url: withUserinfo(server.url, 'user:secret'),
+      ...FAST,
+      cacheFile: join(dir, 'map.json'),
+      logger: { warn: (m) => logs.push(m), info: (entry) => logs.push(JSON.stringify(entry)) },
+    })
+    try {
+      await costs.ready
+      expect(costs.source()).toMatchObject({ source: 'remote', url: `${server.url}/map.json`, last_error: null })
+      const reload = await costs.reload()
+      expect(reload.status).toBe('unchanged')
+      expect(server.requests.map((r) => r.headers.authorization)).toEqual([basic('user:secret'), basic('user:secret')])
+      // The cache file is written in the background.
+      await expect
+        .poll(() => readFile(join(dir, 'map.json'), 'utf8').catch(() => ''))
+        .toContain(`${server.url}/map.json`)
+      const cache = await readFile(join(dir, 'map.json'), 'utf8')
+      for (const text of [JSON.stringify([costs.source(), reload, costs.history()]), cache, ...logs])
+        expect(text).not.toMatch(SECRET)
+    } finally {
+      costs.dispose()
+      await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 })
+    }
+  })
 
   it.each([
     ['https://u:p@h.example/x.json?v=1#f', 'https://h.example/x.json?v=1#f'],
