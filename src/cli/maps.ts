@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { writeFileAtomic } from '../_internal'
 import { CostMapError, errorText } from '../errors'
-import { buildReported, fetchText, resolveLoadOptions, sha256Hex } from '../load'
+import { buildReported, fetchText, resolveLoadOptions, sha256Hex, withoutCredentials } from '../load'
 import { type BuiltMap, backupManifest, buildCostMap, loadBackupBuilt, parseCostMapText } from '../map'
 import { type Output, paint } from './format'
 
@@ -48,10 +48,12 @@ export function mapLocation(spec: string): string {
 export async function fetchMap(spec: string, out: Output): Promise<FetchedMap> {
   const location = mapLocation(spec)
   const options = resolveLoadOptions(location, { env: out.env })
-  const progress = out.interactive ? progressLine(location, out) : undefined
+  // Printed and put in --json as it is, so without the credentials of a `user:pass@` URL (they are sent only).
+  const shown = withoutCredentials(location)
+  const progress = out.interactive ? progressLine(shown, out) : undefined
   try {
     const fetched = await fetchText(location, { ...options, onProgress: progress?.update })
-    return { location, text: fetched.text, sha256: await sha256Hex(fetched.text) }
+    return { location: shown, text: fetched.text, sha256: await sha256Hex(fetched.text) }
   } finally {
     progress?.done()
   }

@@ -15,4 +15,4 @@ export {
   resolveLoadOptions,
   sha256Hex,
 } from './loader'
-export { DEFAULT_MODEL_COST_MAP_URL, fetchText, type TransportOptions } from './transport'
+export { DEFAULT_MODEL_COST_MAP_URL, fetchText, type TransportOptions, withoutCredentials } from './transport'

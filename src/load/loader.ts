@@ -15,7 +15,7 @@ import {
   type IntegrityReport,
   localBackup,
 } from '../map'
-import { DEFAULT_MODEL_COST_MAP_URL, fetchText, type TransportOptions } from './transport'
+import { DEFAULT_MODEL_COST_MAP_URL, fetchText, type TransportOptions, withoutCredentials } from './transport'
 
 /**
  * Options for {@link getModelCostMap}. Options win over environment variables.
@@ -167,8 +167,10 @@ export async function getModelCostMap(
     return { ...fetched, loaded_at: loadedAt }
   } catch (error) {
     const reason = fallbackReason(error)
-    resolved.logger?.warn?.(`[costmap] could not use ${resolved.url}: ${reason}. Falling back to the local backup.`)
-    return fromBackup(resolved, loadedAt, resolved.url, false, reason)
+    // The credentials of a `user:pass@` URL are sent, never shown: not in the log line, not in the result.
+    const shown = withoutCredentials(resolved.url)
+    resolved.logger?.warn?.(`[costmap] could not use ${shown}: ${reason}. Falling back to the local backup.`)
+    return fromBackup(resolved, loadedAt, shown, false, reason)
   }
 }
 
@@ -220,9 +222,12 @@ export function fallbackReason(error: unknown): string {
 export async function fetchRemote(options: ResolvedLoadOptions): Promise<Omit<LoadResult, 'loaded_at'>> {
   const candidate = await fetchCandidate(options, null, new Map())
   if (candidate.kind !== 'new') {
-    throw new CostMapError('NOT_MODIFIED', `${options.url} has not changed (HTTP 304)`, { status: 304 })
+    throw new CostMapError('NOT_MODIFIED', `${withoutCredentials(options.url)} has not changed (HTTP 304)`, {
+      status: 304,
+    })
   }
-  return describe(candidate.built, 'remote', options.url, false, null, candidate.sha256, candidate.etag)
+  const url = withoutCredentials(options.url)
+  return describe(candidate.built, 'remote', url, false, null, candidate.sha256, candidate.etag)
 }
 
 /** @internal What the upstream had for us. */

@@ -39,6 +39,12 @@ export interface TransportOptions {
   maxBytes?: number
   /** Retries on 429, 5xx gateway errors and network errors. */
   retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number }
+  /**
+   * Extra request headers, e.g. `{ authorization: 'Bearer …' }` for a private mirror. An `authorization` here
+   * wins over the credentials of a `https://user:pass@host/…` URL. Sent only to the URL's origin (redirects
+   * elsewhere are refused).
+   */
+  headers?: Record<string, string>
   /** ETag of the map we hold: sent as If-None-Match. */
   etag?: string | null
   /** Cancels the request. */
@@ -64,14 +70,17 @@ const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308])
 const MAX_REDIRECTS = 3
 
 /**
- * @internal Fetches `url` (http, https, `file:` or an absolute path) as text.
+ * @internal Fetches `url` (http, https, `file:` or an absolute path) as text. Credentials in an http(s) URL
+ * are sent as `Authorization: Basic`, as curl does: fetch refuses such a URL.
  * @throws {CostMapError} `FETCH_FAILED`, `HTTP_STATUS`, `TIMEOUT`, `BODY_TOO_LARGE`
  */
-export async function fetchText(url: string, options: TransportOptions = {}): Promise<FetchedText> {
+export async function fetchText(location: string, options: TransportOptions = {}): Promise<FetchedText> {
   const maxBytes = options.maxBytes ?? 32 * 1024 * 1024
-  if (url.startsWith('file:') || url.startsWith('/')) return readLocal(url, maxBytes)
-  if (!/^https?:\/\//i.test(url))
-    throw new CostMapError('FETCH_FAILED', `unsupported URL ${url} (use http, https or file:)`)
+  if (location.startsWith('file:') || location.startsWith('/')) return readLocal(location, maxBytes)
+  if (!/^https?:\/\//i.test(location))
+    throw new CostMapError('FETCH_FAILED', `unsupported URL ${withoutCredentials(location)} (use http, https or file:)`)
+  // From here on `url` has no userinfo: it is what is fetched and what every error message names.
+  const { url, authorization } = splitCredentials(location)
   const timeoutMs = options.timeoutMs ?? 5000
   const controller = new AbortController()
   let timedOut = false
@@ -87,6 +96,8 @@ export async function fetchText(url: string, options: TransportOptions = {}): Pr
   try {
     const { attempts = 3, baseDelayMs = 1000, maxDelayMs = 30_000 } = options.retry ?? {}
     const headers: Record<string, string> = { accept: 'application/json' }
+    for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value
+    if (authorization && headers.authorization === undefined) headers.authorization = authorization
     if (options.etag) headers['if-none-match'] = options.etag
     const fetch = options.fetch ?? (await proxyFetch(url, options.env))
     const init: RequestInit = { headers, signal: controller.signal, redirect: 'manual' }
@@ -128,6 +139,51 @@ export async function fetchText(url: string, options: TransportOptions = {}): Pr
   } finally {
     clearTimeout(timer)
     options.signal?.removeEventListener('abort', onAbort)
+  }
+}
+
+/**
+ * @internal `location` without the userinfo of an http(s) URL: what may be shown or recorded of a map URL
+ * that carries credentials (a query token is left to `scrubUrls` where text leaves the process).
+ * @example
+ * ```ts
+ * withoutCredentials('https://u:p@h/x.json?v=1') // 'https://h/x.json?v=1'
+ * ```
+ */
+export function withoutCredentials(location: string): string
+export function withoutCredentials(location: string | null): string | null
+export function withoutCredentials(location: string | null): string | null {
+  return location === null ? null : splitCredentials(location).url
+}
+
+/**
+ * The URL without its userinfo, and the Basic credentials it carried. The userinfo is percent-decoded before
+ * encoding, as browsers and curl do (`p%40ss` is the password `p@ss`), and encoded as UTF-8.
+ */
+function splitCredentials(location: string): { url: string; authorization: string | null } {
+  // Cheap test first: this runs on every fetch, and most map URLs have no userinfo.
+  if (!/^https?:\/\/[^/?#]*@/i.test(location)) return { url: location, authorization: null }
+  let parsed: URL
+  try {
+    parsed = new URL(location)
+  } catch {
+    return { url: location, authorization: null }
+  }
+  if (!parsed.username && !parsed.password) return { url: location, authorization: null }
+  const credentials = `${percentDecode(parsed.username)}:${percentDecode(parsed.password)}`
+  parsed.username = ''
+  parsed.password = ''
+  let binary = ''
+  for (const byte of new TextEncoder().encode(credentials)) binary += String.fromCharCode(byte)
+  return { url: parsed.href, authorization: `Basic ${btoa(binary)}` }
+}
+
+/** A malformed escape (`%zz`) is kept as written, as curl does, rather than failing the load. */
+function percentDecode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
   }
 }
 

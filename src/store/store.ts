@@ -9,6 +9,7 @@ import {
   loadCachedMap,
   resolveLoadOptions,
   sha256Hex,
+  withoutCredentials,
 } from '../load'
 import type { BuiltMap, CostMapData } from '../map'
 import {
@@ -420,7 +421,8 @@ export class ModelCostMap extends SnapshotStore {
         if (candidate.kind === 'same') this.etag = candidate.etag
         return this.result('unchanged', null)
       }
-      return { ...candidate, url: options.url }
+      // Recorded (source(), history, cache file, Redis) without the credentials it was fetched with.
+      return { ...candidate, url: withoutCredentials(options.url) }
     } catch (error) {
       this.lastFailure = scrubUrls(fallbackReason(error))
       return this.fail(errorText(error), failureReason(error))

@@ -28,6 +28,8 @@ const NEWER = JSON.stringify({
   'scrub-model': { litellm_provider: 'openai', mode: 'chat', input_cost_per_token: 1e-6, output_cost_per_token: 2e-6 },
 })
 
+const withCredentials = (base: string) => `${base.replace('http://', 'http://user:secret@')}/x.json?token=abc_tok`
+
 /** Every GET route that shows the store's state, with the key it needs. */
 const ROUTES: Array<[path: string, headers: Record<string, string>]> = [
   ['/model/cost_map/source', viewer],
@@ -42,12 +44,9 @@ const ROUTES: Array<[path: string, headers: Record<string, string>]> = [
 
 describe('a map URL with credentials or a query token', () => {
   it.each<[name: string, url: (base: string) => string, reply: Reply, failed: boolean]>([
-    [
-      'credentials and a token (fetch refuses the URL)',
-      (base) => `${base.replace('http://', 'http://user:secret@')}/x.json?token=abc_tok`,
-      { status: 404, body: 'missing' },
-      true,
-    ],
+    // The credentials are sent (as Authorization: Basic), so the upstream's answer decides, as for a token.
+    ['credentials and a token, answered 404', withCredentials, { status: 404, body: 'missing' }, true],
+    ['credentials and a token, answered 200', withCredentials, { body: NEWER }, false],
     ['a token, answered 404', (base) => `${base}/x.json?token=abc_tok`, { status: 404, body: 'missing' }, true],
     ['a token, answered 200', (base) => `${base}/x.json?token=abc_tok`, { body: NEWER }, false],
   ])('%s: no route, health, metrics, log or webhook shows it', async (_name, makeUrl, reply, failed) => {
@@ -116,6 +115,11 @@ describe('a map URL with credentials or a query token', () => {
         .poll(() => readFile(join(dir, 'index.json'), 'utf8').catch(() => ''))
         .toContain(`${upstream.url}/x.json`)
       expect(await readFile(join(dir, 'index.json'), 'utf8')).not.toMatch(SECRETS)
+    }
+    if (url.includes('@')) {
+      expect(upstream.requests[0]?.headers.authorization).toBe(`Basic ${btoa('user:secret')}`)
+      // In the process too, the store keeps the URL without the credentials (the query is the caller's own).
+      expect(JSON.stringify([costs.source(), await costs.reload(), costs.history()])).not.toMatch(/secret/)
     }
     for (const body of bodies) expect(body).not.toMatch(SECRETS)
     for (const alert of alerts) expect(alert).not.toMatch(SECRETS)
