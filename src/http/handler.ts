@@ -168,7 +168,7 @@ export function createCostMapHandler(costs: ModelCostMap, options: CostMapHandle
   const maxBodyBytes = options.maxBodyBytes ?? 102_400
   const basePath = (options.basePath ?? '').replace(/\/+$/, '')
   const metrics = options.metrics ? createMetrics(costs, options.metrics) : undefined
-  const lastChange = trackLastChange(costs)
+  const lastChange = trackLastChange(costs, (message) => warnTo(options.logger, message))
 
   const routes: Record<string, Partial<Record<Method, Route>>> = {
     '/reload/model_cost_map': { POST: { admin: true, limited: true, run: () => reload(costs) } },

@@ -3,7 +3,8 @@
  * (what the last swap added, removed and repriced) and a model search with prices and context windows.
  * @module
  */
-import type { PriceChange } from '../map'
+import { errorText } from '../errors'
+import { type CostMapData, type CostMapDiff, diffCostMaps, type PriceChange } from '../map'
 import type { ModelCostMap, ModelCostMapEvents } from '../store'
 import { HttpError } from './respond'
 
@@ -12,7 +13,7 @@ const CHANGES_KEPT = 500
 
 /**
  * The last change of the active map as `GET /model/cost_map/last_change` answers it (`data: null` before
- * the first change this handler saw).
+ * the first change this handler saw, unless the store's history holds two maps: then the change between them).
  *
  * @example
  * ```ts
@@ -34,33 +35,71 @@ export interface LastChange {
 }
 
 /**
- * @internal Remembers the store's last `change` event for the route; `dispose` unsubscribes.
+ * @internal Remembers the store's last `change` event for the route; `dispose` unsubscribes. Before this
+ * handler saw a change (a restart), a store with a history answers what its last recorded change did: the
+ * diff of its two latest maps, computed on the first request and kept for that pair.
  * @example
  * ```ts
- * const changes = trackLastChange(costs)
- * changes.get() // { data: null } until the map changes
+ * const changes = trackLastChange(costs, console.warn)
+ * changes.get() // { data: null } until the map changes (or the history's last change)
  * ```
  */
-export function trackLastChange(costs: Pick<ModelCostMap, 'on'>): {
+export function trackLastChange(
+  costs: Pick<ModelCostMap, 'on' | 'history' | 'historyMap'>,
+  warn: (message: string) => void,
+): {
   get(): { data: LastChange | null }
   dispose(): void
 } {
   let last: LastChange | null = null
+  let fromHistory: { key: string; change: LastChange | null } | undefined
   const dispose = costs.on('change', (event: ModelCostMapEvents['change']) => {
-    last = {
-      timestamp: event.timestamp,
-      previous_sha256: event.previous_sha256,
-      sha256: event.sha256,
-      models_count: event.models_count,
-      new_models: event.new_models,
-      removed_models: event.removed_models,
-      changed_models: event.changed_models,
-      pricing_changes: event.pricing_changes,
-      price_changes: event.price_changes.slice(0, CHANGES_KEPT),
-      price_changes_truncated: event.price_changes.length > CHANGES_KEPT,
-    }
+    last = lastChange(event, event.timestamp, event.previous_sha256, event.sha256, event.models_count)
   })
-  return { get: () => ({ data: last }), dispose }
+  const historyChange = (): LastChange | null => {
+    const entries = costs.history()
+    const before = entries.at(-2)
+    const after = entries.at(-1)
+    if (!before || !after) return null
+    const key = `${before.sha256}|${after.sha256}|${after.active_from}`
+    if (fromHistory?.key !== key) {
+      let change: LastChange | null = null
+      try {
+        const diff = diffCostMaps(
+          costs.historyMap(before.sha256) as CostMapData,
+          costs.historyMap(after.sha256) as CostMapData,
+        )
+        change = lastChange(diff, after.active_from, before.sha256, after.sha256, after.model_count)
+      } catch (error) {
+        // A missing or damaged history file: the page shows no last change rather than failing; said once per pair.
+        warn(`the last change cannot be read from the map history: ${errorText(error)}`)
+      }
+      fromHistory = { key, change }
+    }
+    return fromHistory.change
+  }
+  return { get: () => ({ data: last ?? historyChange() }), dispose }
+}
+
+function lastChange(
+  diff: CostMapDiff,
+  timestamp: string,
+  previous_sha256: string,
+  sha256: string,
+  models_count: number,
+): LastChange {
+  return {
+    timestamp,
+    previous_sha256,
+    sha256,
+    models_count,
+    new_models: diff.new_models,
+    removed_models: diff.removed_models,
+    changed_models: diff.changed_models,
+    pricing_changes: diff.pricing_changes,
+    price_changes: diff.price_changes.slice(0, CHANGES_KEPT),
+    price_changes_truncated: diff.price_changes.length > CHANGES_KEPT,
+  }
 }
 
 /** One row of the model search: the fields the page shows, prices in USD per token as the map has them. */

@@ -284,6 +284,19 @@ export class ModelCostMap extends SnapshotStore {
   }
 
   /**
+   * @internal The validated map of the history entry `sha256` (no registrations), through the history's LRU;
+   * undefined without the `history` option.
+   * @throws {CostMapError} `INTEGRITY_FAILED` when its stored file is missing or damaged
+   * @example
+   * ```ts
+   * costs.historyMap(costs.history().at(-2)!.sha256)?.['gpt-4o']
+   * ```
+   */
+  historyMap(sha256: string): CostMapData | undefined {
+    return this.mapHistory?.built(sha256).map
+  }
+
+  /**
    * Adds past maps to the history (`at`: when each became active, e.g. from the file name). Each map is
    * validated entry by entry, not against the shrink ratio or minimum count; importing twice changes nothing.
    *

@@ -17,9 +17,10 @@ import { costMapRoutes as honoRoutes } from '../../src/adapters/hono'
 import { createCostMapHandler } from '../../src/http/handler'
 import { toNodeListener } from '../../src/http/node'
 import { STATUS_PAGE_HTML } from '../../src/http/ui'
+import type { HistoryEntry } from '../../src/store'
 import { ModelCostMap } from '../../src/store/store'
 import { startServe } from '../cli/run'
-import { AUTH, admin, KEY, listenOn, VIEWER } from '../routes/fixtures'
+import { AUTH, admin, KEY, listenOn, storeWithTwoMaps, VIEWER } from '../routes/fixtures'
 import { MAIN_MAP, readJson, readText } from '../support/data'
 import { startServer, type TestServer } from '../support/server'
 
@@ -181,6 +182,26 @@ describe('the status page in Chromium', () => {
     expect(problems()).toEqual([])
     await page.close()
   })
+
+  it('after a restart with a history: shows the change between its two latest maps', async () => {
+    const { costs: restarted, close } = await storeWithTwoMaps()
+    // A new handler on a store with a history has seen no change: what it shows comes from the history.
+    const site = await listenOn(createServer(toNodeListener(createCostMapHandler(restarted, AUTH))))
+    try {
+      const [before, after] = restarted.history().slice(-2) as [HistoryEntry, HistoryEntry]
+      const { page, problems } = await open(site, `${UI}#key=${KEY}`)
+      await loaded(page)
+      await page.waitForSelector('#change-detail:not([hidden])', { timeout: 10_000 })
+      expect(await page.$eval('#change-none', (e) => (e as HTMLElement).hidden)).toBe(true)
+      expect(await text(page, '#chg-from')).toBe(before.sha256.slice(0, 12))
+      expect(await text(page, '#chg-to')).toBe(after.sha256.slice(0, 12))
+      expect(problems()).toEqual([])
+      await page.close()
+    } finally {
+      await site.close()
+      await close()
+    }
+  }, 60_000)
 
   it('shows the last change: the new and removed model, gpt-4o old -> new per 1M with +100.0%', async () => {
     const { page, problems } = await open(sites.node, `${UI}#key=${KEY}`)
