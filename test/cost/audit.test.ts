@@ -112,8 +112,8 @@ const entries = Object.entries(raw).filter(([key, e]) => key !== 'sample_spec' &
 describe('no silent $0 over every entry of the real map', () => {
   it('every entry belongs to exactly one group', () => {
     const orphans = entries.filter(([, e]) => GROUPS.filter(([, has]) => has(e.mode)).length !== 1).map(([k]) => k)
-    // The map's one `sample_spec`-like documentation entry aside, every mode is covered.
-    expect(orphans.length).toBeLessThanOrEqual(1)
+    // A new upstream mode fails here until the audit knows how that mode is billed.
+    expect(orphans).toEqual([])
   })
 
   it.each(GROUPS)('%s', (_name, has, calls) => {
