@@ -198,6 +198,8 @@ function dispatch(callType: string, plan: Plan, t: Tokens, args: CostArgs, job: 
     case 'embedding':
       break
     case 'batch':
+      if (plan.tokenTiers) return tieredBatch(entry, t, args, parts)
+      if (plan.tokenless && hasTokens && positivePrice(entry)) throw noTokenPrice(key)
       return batchCost(plan, t, parts)
     case 'speech':
       if (price(entry, 'input_cost_per_character') !== undefined && (!hasTokens || plan.characterOnly)) {
@@ -255,16 +257,26 @@ function dispatch(callType: string, plan: Plan, t: Tokens, args: CostArgs, job: 
   }
   // No token price at all (a container's per-session price, OCR per page, an image model): tokens alone
   // would cost a silent $0.
-  if (plan.tokenless && hasTokens && positivePrice(entry)) {
-    throw unpriced(
-      key,
-      'has no per-token price',
-      'the units it is priced by (see its *_cost_* fields) or customPricing',
-    )
-  }
+  if (plan.tokenless && hasTokens && positivePrice(entry)) throw noTokenPrice(key)
   const sides: Sides = { prompt: 0, completion: 0 }
   tokenCost(plan, t, service, multiplier(entry, t), parts, sides)
   return sides
+}
+
+/**
+ * A batch on `tiered_pricing` token ranges (Dashscope), which have no `*_batches` key: half the tier's
+ * price, the rule `batchCost` applies to every entry without a batch price (and Alibaba's batch discount);
+ * the per-token keys it reads do not exist there, so it would bill $0.
+ */
+function tieredBatch(entry: Entry, t: Tokens, args: CostArgs, parts: CostComponent[]): Sides {
+  const full: CostComponent[] = []
+  const sides = tieredTokenCost(entry, t, args.tieredPricing ?? 'request', full)
+  for (const p of full) parts.push({ ...p, component: `${p.component}_batch`, rate: p.rate / 2, cost: p.cost / 2 })
+  return { prompt: sides.prompt / 2, completion: sides.completion / 2 }
+}
+
+function noTokenPrice(key: string): CostMapError {
+  return unpriced(key, 'has no per-token price', 'the units it is priced by (see its *_cost_* fields) or customPricing')
 }
 
 function seconds(args: CostArgs, t: Tokens, entry: Entry, key: string): number {

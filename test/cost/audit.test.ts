@@ -29,6 +29,7 @@ const GROUPS: Array<[string, (m: unknown) => boolean, (model: string) => CostArg
       { model, usage: tokens },
       { model, usage: tokens, promptCharacters: 4000, completionCharacters: 2000 },
       { model, usage: tokens, responseTimeMs: 2000 },
+      { model, callType: 'batch', usage: tokens },
     ],
   ],
   [
@@ -232,12 +233,25 @@ describe('the silent $0 cases the audit found, one by one', () => {
       { model: 'openai/container', usage },
       ['INVALID_ARGUMENT', 'has no per-token price'],
     ],
+    [
+      'a batch of tokens on a container priced per session',
+      { model: 'azure/container', callType: 'batch', usage },
+      ['INVALID_ARGUMENT', 'has no per-token price'],
+    ],
+    [
+      'a batch on tiered_pricing ranges (dashscope/qwen-flash): half the row price',
+      { model: 'dashscope/qwen-flash', callType: 'batch', usage },
+      (1000 * 5e-8 + 500 * 4e-7) / 2,
+    ],
     ['a free entry (all prices 0) is free, not an error', { model: 'codestral/codestral-2405', usage }, 0],
   ])('%s', (_name, args, expected) => {
     const o = attempt(args)
     if (typeof expected === 'number') {
       expect(o).toHaveProperty('cost')
       expect((o as { cost: number }).cost).toBeCloseTo(expected, 12)
+      // The breakdown explains every cent.
+      const r = completionCost(map, args)
+      expect(r.breakdown.reduce((sum, p) => sum + p.cost, 0)).toBeCloseTo(r.totalCost, 15)
     } else {
       expect(o).toMatchObject({ code: expected[0] })
       expect((o as { message: string }).message).toContain(expected[1])
