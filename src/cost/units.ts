@@ -5,6 +5,7 @@
  */
 
 import { CostMapError } from '../errors'
+import { PRICE_KEY } from '../map'
 import { price } from './rates'
 import { addPart, type Sides } from './tokens'
 import type { CostArgs, CostComponent } from './types'
@@ -31,7 +32,8 @@ function firstPositive(entry: Entry, keys: readonly string[]): [number, string] 
 
 /**
  * @internal The error for a call whose units have no price in the entry while another of its prices is
- * positive: billing it would be a silent $0 (`what` names the argument or usage to pass instead).
+ * positive: billing it would be a silent $0. `why` says what the entry is priced by, `pass` the argument
+ * or usage that prices the call.
  * @example
  * ```ts
  * throw unpriced('tts-1', 'is priced per character only (input_cost_per_character)', 'promptCharacters')
@@ -54,8 +56,10 @@ export function unpriced(key: string, why: string, pass: string): CostMapError {
  */
 export function positivePrice(entry: Entry): boolean {
   for (const key in entry) {
+    if (!PRICE_KEY.test(key)) continue
     const v = entry[key]
-    if (key.includes('cost') && typeof v === 'number' && v > 0) return true
+    // Numeric strings are prices too (a caller's customPricing); objects (`search_context_cost_per_query`) are not.
+    if ((typeof v === 'number' || typeof v === 'string') && (price(entry, key) ?? 0) > 0) return true
   }
   return false
 }

@@ -234,6 +234,11 @@ describe('the silent $0 cases the audit found, one by one', () => {
       ['INVALID_ARGUMENT', 'has no per-token price'],
     ],
     [
+      'tokens on a container with customPricing token prices, as the error says',
+      { model: 'openai/container', usage, customPricing: { input_cost_per_token: 1e-6, output_cost_per_token: 2e-6 } },
+      1000 * 1e-6 + 500 * 2e-6,
+    ],
+    [
       'a batch of tokens on a container priced per session',
       { model: 'azure/container', callType: 'batch', usage },
       ['INVALID_ARGUMENT', 'has no per-token price'],
