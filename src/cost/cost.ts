@@ -31,7 +31,9 @@ export function costPerToken(map: MapLike, args: CostArgs): TokenCosts {
  * discount, then margin, with the map key, provider, breakdown and the map's sha256.
  *
  * @throws {CostMapError} `MODEL_NOT_MAPPED` (never a silent $0), also for a mapped entry with no price at all
- *   (pass `customPricing` to price it); `INVALID_USAGE`, `INVALID_ARGUMENT`
+ *   (pass `customPricing` to price it); `INVALID_USAGE`; `INVALID_ARGUMENT`, also when the entry does not
+ *   price the units given (token usage on a per-character TTS, a duration on a per-token transcription
+ *   model…): the message names what to pass, never a silent $0
  * @example
  * ```ts
  * const r = completionCost(map, { model: 'claude-sonnet-4-5', usage: message.usage })

@@ -21,9 +21,11 @@ import {
   count,
   imageCost,
   normalizeSize,
+  positivePrice,
   rerankCost,
   searchCost,
   secondCost,
+  unpriced,
   webSearchCost,
 } from './units'
 import { readUsage, type Tokens } from './usage'
@@ -189,29 +191,43 @@ function multiplier(entry: Entry, t: Tokens): number {
 function dispatch(callType: string, plan: Plan, t: Tokens, args: CostArgs, job: Job): Sides {
   const entry = plan.entry
   const parts = job.parts
+  const key = job.hit.key
   const hasTokens = t.prompt + t.completion > 0
   switch (callType) {
     case 'completion':
     case 'embedding':
       break
     case 'batch':
+      if (plan.tokenTiers) return tieredBatch(entry, t, args, parts)
+      if (plan.tokenless && hasTokens && positivePrice(entry)) throw noTokenPrice(key)
       return batchCost(plan, t, parts)
     case 'speech':
-      if (price(entry, 'input_cost_per_character') !== undefined && !hasTokens) {
+      if (price(entry, 'input_cost_per_character') !== undefined && (!hasTokens || plan.characterOnly)) {
+        // tts-1, Polly, ElevenLabs, chirp: tokens have no price there, so they are no stand-in for characters.
+        if (hasTokens && !charactersGiven(args) && positivePrice(entry)) {
+          throw unpriced(key, 'is priced per character only (input_cost_per_character)', 'promptCharacters')
+        }
         const chars =
           args.promptCharacters === undefined ? t.characters : count(args.promptCharacters, 'promptCharacters')
         return characterCost(entry, chars, count(args.completionCharacters, 'completionCharacters'), parts)
       }
+      // gpt-4o-mini-tts, Gemini TTS: priced per token (or second), a character count alone has no price.
+      if (!hasTokens && charactersGiven(args) && args.durationSeconds === undefined && positivePrice(entry)) {
+        throw unpriced(key, 'has no per-character price', 'its token usage')
+      }
       break
     case 'transcription':
-      if (!hasTokens) return secondCost(entry, seconds(args, t, entry), true, parts)
+      if (!hasTokens) return secondCost(entry, seconds(args, t, entry, key), true, parts)
       break
     case 'rerank':
-      return rerankCost(entry, args.billedUnits, parts)
+      return rerankCost(entry, key, args.billedUnits, parts)
     case 'search':
       return searchCost(entry, args.queries === undefined ? 1 : count(args.queries, 'queries'), maxResults(args), parts)
     case 'image_generation':
-      if (!hasTokens) return imageCost(entry, imageN(args), args.image?.size ?? '1024-x-1024', parts)
+      // Token usage prices an image only on a token-priced entry (gpt-image-1); DALL-E, Imagen, Titan and
+      // per-pixel models bill the image even when the response carries token counts.
+      if (!hasTokens || plan.tokenless)
+        return imageCost(entry, key, imageN(args), args.image?.size ?? '1024-x-1024', parts)
       break
     default:
       throw new CostMapError('INVALID_ARGUMENT', `[costmap] unknown callType ${JSON.stringify(callType)}`)
@@ -239,12 +255,31 @@ function dispatch(callType: string, plan: Plan, t: Tokens, args: CostArgs, job: 
   ) {
     return characterRoute(plan, t, args, callType, job.hit.key, job.hit.provider, service, multiplier(entry, t), parts)
   }
+  // No token price at all (a container's per-session price, OCR per page, an image model): tokens alone
+  // would cost a silent $0.
+  if (plan.tokenless && hasTokens && positivePrice(entry)) throw noTokenPrice(key)
   const sides: Sides = { prompt: 0, completion: 0 }
   tokenCost(plan, t, service, multiplier(entry, t), parts, sides)
   return sides
 }
 
-function seconds(args: CostArgs, t: Tokens, entry: Entry): number {
+/**
+ * A batch on `tiered_pricing` token ranges (Dashscope), which have no `*_batches` key: half the tier's
+ * price, the rule `batchCost` applies to every entry without a batch price (and Alibaba's batch discount);
+ * the per-token keys it reads do not exist there, so it would bill $0.
+ */
+function tieredBatch(entry: Entry, t: Tokens, args: CostArgs, parts: CostComponent[]): Sides {
+  const full: CostComponent[] = []
+  const sides = tieredTokenCost(entry, t, args.tieredPricing ?? 'request', full)
+  for (const p of full) parts.push({ ...p, component: `${p.component}_batch`, rate: p.rate / 2, cost: p.cost / 2 })
+  return { prompt: sides.prompt / 2, completion: sides.completion / 2 }
+}
+
+function noTokenPrice(key: string): CostMapError {
+  return unpriced(key, 'has no per-token price', 'the units it is priced by (see its *_cost_* fields) or customPricing')
+}
+
+function seconds(args: CostArgs, t: Tokens, entry: Entry, key: string): number {
   if (args.durationSeconds === undefined && t.seconds > 0) {
     // OpenAI's `type: 'duration'` usage on a model priced per token only would cost a silent $0.
     if (price(entry, 'input_cost_per_second') === undefined && price(entry, 'output_cost_per_second') === undefined) {
@@ -258,7 +293,17 @@ function seconds(args: CostArgs, t: Tokens, entry: Entry): number {
   if (args.durationSeconds === undefined) {
     throw new CostMapError('INVALID_ARGUMENT', '[costmap] a transcription without token usage needs durationSeconds')
   }
-  return count(args.durationSeconds, 'durationSeconds')
+  const secs = count(args.durationSeconds, 'durationSeconds')
+  // gpt-4o-transcribe is priced per token only: its duration has no price.
+  if (
+    secs > 0 &&
+    price(entry, 'input_cost_per_second') === undefined &&
+    price(entry, 'output_cost_per_second') === undefined &&
+    positivePrice(entry)
+  ) {
+    throw unpriced(key, 'has no per-second price', 'its token usage')
+  }
+  return secs
 }
 
 function maxResults(args: CostArgs): number {

@@ -61,11 +61,23 @@ export interface Plan {
   characters: boolean
   /** A side priced per character and not per token (`text-bison`, `tts-1`): its tokens alone have no price. */
   characterOnly: boolean
+  /** No positive per-token price (priced per image, page, session…, or free): token usage alone bills $0. */
+  tokenless: boolean
   /** None of the above: a completion goes straight to the per-token formula (the hot path reads only this). */
   direct: boolean
 }
 
 const SERVICE_SUFFIX = ['', '_flex', '_priority'] as const
+// A per-token price field (`input_cost_per_token`, `cache_read_input_token_cost`, `output_cost_per_audio_token`…);
+// `input_cost_per_character_above_128k_tokens` is a character price.
+const TOKEN_PRICE = /token(?!s$)/
+
+function tokenKeyed(entry: Readonly<Record<string, unknown>>): boolean {
+  for (const key in entry) {
+    if (TOKEN_PRICE.test(key) && PRICE_KEY.test(key) && (price(entry, key) ?? 0) > 0) return true
+  }
+  return false
+}
 const TIER_KEY = /^input_cost_per_token(_above_(\d+(?:\.\d+)?)([km]?)_tokens)(_flex|_priority)?$/
 const plans = new WeakMap<object, Plan>()
 
@@ -92,7 +104,8 @@ export function planFor(entry: Readonly<Record<string, unknown>>): Plan {
     const characterOnly = onlyPerCharacter('input') || onlyPerCharacter('output')
     const characters =
       price(entry, 'input_cost_per_character') !== undefined || price(entry, 'output_cost_per_character') !== undefined
-    const direct = !tokenTiers && !timePriced && !characters
+    const tokenless = !tokenTiers && !tokenKeyed(entry)
+    const direct = !tokenTiers && !timePriced && !characters && !tokenless
     plan = {
       entry,
       tiers: findTiers(entry),
@@ -102,6 +115,7 @@ export function planFor(entry: Readonly<Record<string, unknown>>): Plan {
       priced: hasPrice(entry),
       characters,
       characterOnly,
+      tokenless,
       direct,
     }
     plans.set(entry, plan)

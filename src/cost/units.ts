@@ -5,6 +5,7 @@
  */
 
 import { CostMapError } from '../errors'
+import { PRICE_KEY } from '../map'
 import { price } from './rates'
 import { addPart, type Sides } from './tokens'
 import type { CostArgs, CostComponent } from './types'
@@ -17,6 +18,50 @@ function first(entry: Entry, keys: readonly string[]): [number, string] | undefi
     if (v !== undefined) return [v, key]
   }
   return undefined
+}
+
+// A present 0.0 must not hide a real price under another key (Bedrock Titan: input_cost_per_image 0.0,
+// output_cost_per_image 0.008): the first positive price, else the first present one.
+function firstPositive(entry: Entry, keys: readonly string[]): [number, string] | undefined {
+  for (const key of keys) {
+    const v = price(entry, key)
+    if (v !== undefined && v > 0) return [v, key]
+  }
+  return first(entry, keys)
+}
+
+/**
+ * @internal The error for a call whose units have no price in the entry while another of its prices is
+ * positive: billing it would be a silent $0. `why` says what the entry is priced by, `pass` the argument
+ * or usage that prices the call.
+ * @example
+ * ```ts
+ * throw unpriced('tts-1', 'is priced per character only (input_cost_per_character)', 'promptCharacters')
+ * ```
+ */
+export function unpriced(key: string, why: string, pass: string): CostMapError {
+  return new CostMapError(
+    'INVALID_ARGUMENT',
+    `[costmap] ${key} ${why}: pass ${pass}, it would otherwise cost a silent $0`,
+  )
+}
+
+/**
+ * @internal Whether any price field of the entry is > 0 (an entry whose prices really are 0 is free, not
+ * an error).
+ * @example
+ * ```ts
+ * positivePrice(map['tts-1']) // true
+ * ```
+ */
+export function positivePrice(entry: Entry): boolean {
+  for (const key in entry) {
+    if (!PRICE_KEY.test(key)) continue
+    const v = entry[key]
+    // Numeric strings are prices too (a caller's customPricing); objects (`search_context_cost_per_query`) are not.
+    if ((typeof v === 'number' || typeof v === 'string') && (price(entry, key) ?? 0) > 0) return true
+  }
+  return false
 }
 
 /**
@@ -79,14 +124,19 @@ export function secondCost(entry: Entry, seconds: number, transcription: boolean
 /**
  * @internal Rerank: `input_cost_per_query` x billed search units (default 1); Jina-style entries without a
  * per-query price bill the billed `total_tokens` at `input_cost_per_token`.
+ * @throws {CostMapError} `INVALID_ARGUMENT` for a per-token reranker without `total_tokens`
  * @example
  * ```ts
- * rerankCost(entry, { search_units: 2 }, parts) // 2 * 0.002
+ * rerankCost(entry, 'cohere/rerank-v3.5', { search_units: 2 }, parts) // 2 * 0.002
  * ```
  */
-export function rerankCost(entry: Entry, billed: CostArgs['billedUnits'], parts: CostComponent[]): Sides {
+export function rerankCost(entry: Entry, key: string, billed: CostArgs['billedUnits'], parts: CostComponent[]): Sides {
   const perQuery = price(entry, 'input_cost_per_query')
   const tokens = count(billed?.total_tokens, 'billedUnits.total_tokens')
+  // Voyage, Jina, Novita rerankers are priced per token only: search units alone would cost $0.
+  if (perQuery === undefined && tokens === 0 && (price(entry, 'input_cost_per_token') ?? 0) > 0) {
+    throw unpriced(key, 'is priced per token only (input_cost_per_token)', 'billedUnits.total_tokens')
+  }
   if (perQuery === undefined && tokens > 0) {
     const rate = price(entry, 'input_cost_per_token') ?? 0
     return {
@@ -131,18 +181,23 @@ export function searchCost(entry: Entry, queries: number, maxResults: number, pa
 /**
  * @internal Image generation without token usage: n x `input_cost_per_image` (or `output_cost_per_image`),
  * else n x width x height x `input_cost_per_pixel`.
+ * @throws {CostMapError} `INVALID_ARGUMENT` when the entry has neither price but a positive (token) one
  * @example
  * ```ts
- * imageCost(map['hd/1024-x-1024/dall-e-3'], 2, '1024-x-1024', parts) // 2 * 1024 * 1024 * 7.629e-8
+ * imageCost(map['hd/1024-x-1024/dall-e-3'], 'hd/1024-x-1024/dall-e-3', 2, '1024-x-1024', parts) // 2 * 1024 * 1024 * 7.629e-8
  * ```
  */
-export function imageCost(entry: Entry, n: number, size: string, parts: CostComponent[]): Sides {
-  const perImage = first(entry, ['input_cost_per_image', 'output_cost_per_image'])
+export function imageCost(entry: Entry, key: string, n: number, size: string, parts: CostComponent[]): Sides {
+  const perImage = firstPositive(entry, ['input_cost_per_image', 'output_cost_per_image'])
   if (perImage !== undefined && perImage[0] > 0) {
     return { prompt: 0, completion: addPart(parts, 'images', 'completion', n, 'image', perImage[0], perImage[1]) }
   }
-  const perPixel = first(entry, ['input_cost_per_pixel', 'output_cost_per_pixel'])
-  if (perPixel === undefined) return { prompt: 0, completion: 0 }
+  const perPixel = firstPositive(entry, ['input_cost_per_pixel', 'output_cost_per_pixel'])
+  if (perPixel === undefined) {
+    // gpt-image-1 and the like are priced per token only: an image count alone has no price.
+    if (n > 0 && positivePrice(entry)) throw unpriced(key, 'has no per-image or per-pixel price', 'its token usage')
+    return { prompt: 0, completion: 0 }
+  }
   const [w, h] = pixels(size)
   return {
     prompt: 0,
