@@ -28,7 +28,7 @@ function node(code: string, type: 'module' | 'commonjs'): string {
 
 /** The files an ESM file of dist/ imports. */
 const staticImports = (file: string): string[] =>
-  [...readFileSync(join(root, 'dist', file), 'utf8').matchAll(/^(?:import|export) [^;]*?from "\.\/([^"]+)"/gm)].map(
+  [...readFileSync(join(root, 'dist', file), 'utf8').matchAll(/(?:^|;)\s*(?:import|export)\b[^;]*?from\s*"\.\/([^"]+)"/g)].map(
     (m) => m[1] as string,
   )
 
