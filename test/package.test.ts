@@ -28,9 +28,11 @@ function node(code: string, type: 'module' | 'commonjs'): string {
 
 /** The files an ESM file of dist/ imports. */
 const staticImports = (file: string): string[] =>
-  [...readFileSync(join(root, 'dist', file), 'utf8').matchAll(/(?:^|;)\s*(?:import|export)\b[^;]*?from\s*"\.\/([^"]+)"/g)].map(
-    (m) => m[1] as string,
-  )
+  [
+    ...readFileSync(join(root, 'dist', file), 'utf8').matchAll(
+      /(?:^|;)\s*(?:import|export)\b[^;]*?from\s*"\.\/([^"]+)"/g,
+    ),
+  ].map((m) => m[1] as string)
 
 describe('the built package', () => {
   it('loads from ESM through the exports map', () => {
