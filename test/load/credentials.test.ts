@@ -4,23 +4,15 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { getModelCostMap } from '../../src/load/loader'
 import { withoutCredentials } from '../../src/load/transport'
 import { ModelCostMap } from '../../src/store/store'
 import { expectExit, runCli, startServe } from '../cli/run'
 import { MAIN_MAP, readText } from '../support/data'
-import { type Script, startServer, type TestServer } from '../support/server'
+import { serverPerTest } from '../support/server'
 
-const servers: TestServer[] = []
-async function serve(script: Script): Promise<TestServer> {
-  const s = await startServer(script)
-  servers.push(s)
-  return s
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()))
-})
+const serve = serverPerTest()
 
 /** Not hex and not base64 of anything sent, so only a leak can match it. */
 const SECRET = /secret/

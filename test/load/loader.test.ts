@@ -5,17 +5,11 @@ import { backupManifest } from '../../src/map/backup'
 import { forgedPrevious } from '../map/forged'
 import { bloatedMap, HISTORY, historyFiles, MAIN_MAP, readText } from '../support/data'
 import { startProxy } from '../support/proxy'
-import { type Reply, type Script, startServer, syntheticMap, type TestServer } from '../support/server'
+import { type Reply, type Script, serverPerTest, syntheticMap } from '../support/server'
 
-const servers: TestServer[] = []
-async function serve(script: Script): Promise<TestServer> {
-  const s = await startServer(script)
-  servers.push(s)
-  return s
-}
+const serve = serverPerTest()
 afterEach(async () => {
   vi.unstubAllEnvs()
-  await Promise.all(servers.splice(0).map((s) => s.close()))
 })
 
 const FAST = { retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 }, timeoutMs: 3000 }

@@ -17,6 +17,7 @@ import type { AddressInfo, Socket } from 'node:net'
 import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGzip } from 'node:zlib'
+import { afterEach } from 'vitest'
 
 export interface Reply {
   status?: number
@@ -199,4 +200,25 @@ export function syntheticMap(count: number, extra: Record<string, unknown> = {})
     }
   }
   return { ...map, ...extra }
+}
+
+/**
+ * `startServer` for a test file whose servers live for one test: each is closed after the test that
+ * started it (the hook is registered by this call, at the file's top level).
+ * @example
+ * ```ts
+ * const serve = serverPerTest()
+ * const upstream = await serve({ body: text })
+ * ```
+ */
+export function serverPerTest(): (script: Script) => Promise<TestServer> {
+  const servers: TestServer[] = []
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()))
+  })
+  return async (script) => {
+    const server = await startServer(script)
+    servers.push(server)
+    return server
+  }
 }
